@@ -1,0 +1,117 @@
+"""The ``aftersales`` command line: one root group; each area adds its commands here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from handoff.migrate import upgrade
+from handoff.order_import import OrderImportError, import_orders
+from handoff.settings import Settings, load_settings
+from handoff.store.db import Database
+from handoff.tables import load_queues, sync_queues
+
+
+def open_database(settings: Settings) -> Database:
+    return Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    if settings is None:
+        raise click.UsageError("settings are not loaded")
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aftersales-bot")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """After-sales customer-service bot with warm human handoff.
+
+    Settings come from AFTERSALES_* environment variables, DATABASE_URL, TELEGRAM_* / LINE_*
+    and an optional TOML file named by AFTERSALES_CONFIG (see the README's settings table).
+    """
+    if ctx.obj is None:
+        ctx.obj = load_settings()
+
+
+@cli.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create or migrate the schema to the newest revision and load the queue table."""
+    settings = settings_of(ctx)
+    database = open_database(settings)
+    upgrade(database)
+    with database.session() as session:
+        count = sync_queues(session, load_queues(_path(settings.queues_file)))
+    click.echo(f"database {database.engine.url.render_as_string()} is up to date; {count} queues")
+
+
+@cli.group()
+def orders() -> None:
+    """Shop orders the bot can look up."""
+
+
+@orders.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def orders_import(ctx: click.Context, file: Path) -> None:
+    """Import orders from FILE (.csv with a header row, or .json: a list of objects).
+
+    \b
+    Columns:
+      order_id, customer_name, phone, channel,
+      status (paid | shipped | delivered | cancelled | returned),
+      carrier, tracking_no, item, category, amount, currency,
+      paid_at, shipped_at, delivered_at, member_level, unused (true/false)
+
+    Dates are ISO 8601; without a zone they are shop time. A file with any bad row imports
+    nothing: each bad row is listed with its line and reason. Importing an order again
+    updates it. Phones are stored masked.
+    """
+    settings = settings_of(ctx)
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            result = import_orders(
+                session, file, timezone=settings.timezone,
+                digest_key=settings.secret_key.get_secret_value(),
+            )
+    except OrderImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"imported {file}: {result.created} new, {result.updated} updated")
+
+
+@cli.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Set up the demo: migrate the database and import demo orders dated around today."""
+    from bot.demo import render_demo_orders
+
+    settings = settings_of(ctx)
+    ctx.invoke(db_upgrade)
+    rendered = settings.var_dir / "demo_orders.json"
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    count = render_demo_orders(
+        settings.training_data_dir / "demo" / "orders.json", rendered, today, settings.timezone
+    )
+    ctx.invoke(orders_import, file=rendered)
+    click.echo(f"demo: {count} demo orders dated relative to {today.isoformat()}")
+
+
+def _path(value: Path | None) -> Path:
+    assert value is not None  # filled in by Settings
+    return value
+
+
+def main() -> None:
+    cli(prog_name="aftersales")

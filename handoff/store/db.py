@@ -1,0 +1,78 @@
+"""The one engine and session factory.
+
+SQLite is the embedded default: WAL journal (readers never block the writer), a busy timeout
+(writers queue instead of failing), foreign keys on, and ``BEGIN IMMEDIATE`` so a transaction takes
+the write lock up front; with SQLite's default deferred BEGIN, two transactions that both read and
+then write deadlock, and one fails with "database is locked" regardless of the timeout.
+PostgreSQL is the scale path through the same ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class Database:
+    """Owns the engine and hands out sessions (``with db.session() as s: ...``)."""
+
+    def __init__(self, url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) -> None:
+        self.url = url
+        self.engine = _make_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo)
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self._factory() as session, session.begin():
+            yield session
+
+    def new_session(self) -> Session:
+        """A bare session, for callers that manage transactions themselves."""
+        return self._factory()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+session_scope = Database.session
+
+
+def _make_engine(url: str, *, busy_timeout_ms: int, echo: bool) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+    )
+    _install_sqlite_hooks(engine, busy_timeout_ms)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy so the "begin" hook below decides how to BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
