@@ -1,0 +1,32 @@
+"""After-sales NLU: text → intent, entities, sensitive words, language.
+
+Public API::
+
+    from nlu import load_model, train_model, load_examples
+    model = load_model("training_data/models/intent_model.npz")
+    model.parse("我的订单到哪了") -> ParseResult (Rasa parse format + sensitive + language)
+"""
+
+from nlu.artifacts import ModelLoadError, load_model
+from nlu.config import ConfigError, TrainConfig, load_config
+from nlu.data import DataError, Example, load_examples
+from nlu.model import NluModel
+from nlu.payloads import EntityPayload, IntentPayload, ParseResult, SensitivePayload
+from nlu.training import train_model
+
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "EntityPayload",
+    "Example",
+    "IntentPayload",
+    "ModelLoadError",
+    "NluModel",
+    "ParseResult",
+    "SensitivePayload",
+    "TrainConfig",
+    "load_config",
+    "load_examples",
+    "load_model",
+    "train_model",
+]
