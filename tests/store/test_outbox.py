@@ -1,0 +1,81 @@
+"""The outbox delivers every reply once, through channel failures, honouring retry_after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from handoff.clock import ManualClock
+from handoff.outbox import DeliveryError, OutboxWorker, enqueue
+from handoff.store.db import Database
+from handoff.store.models import Customer, OutboxMessage, OutboxStatus
+
+
+class FlakyChannel:
+    """A channel that fails while ``down`` is set, then records what it delivers."""
+
+    def __init__(self) -> None:
+        self.down: DeliveryError | None = None
+        self.delivered: list[tuple[str, dict[str, Any]]] = []
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        if self.down is not None:
+            raise self.down
+        self.delivered.append((recipient, payload))
+
+
+def _queue_reply(db: Database, clock: ManualClock, text: str = "您好，已为您处理") -> None:
+    with db.session() as session:
+        enqueue(session, channel="telegram", recipient="42", payload={"text": text},
+                now=clock.now())
+
+
+async def test_reply_queued_while_channel_fails_is_delivered_once_after_recovery(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = FlakyChannel()
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue_reply(db, clock)
+    channel.down = DeliveryError("connection refused")
+    assert await worker.run_once() == 0
+    clock.advance(seconds=1)
+    assert await worker.run_once() == 0  # backoff: not due yet
+    channel.down = None
+    clock.advance(minutes=3)
+    assert await worker.run_once() == 1
+    clock.advance(minutes=10)
+    assert await worker.run_once() == 0
+    assert channel.delivered == [("42", {"text": "您好，已为您处理"})]
+
+
+async def test_rate_limit_retry_after_is_honoured(db: Database, clock: ManualClock) -> None:
+    channel = FlakyChannel()
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue_reply(db, clock)
+    channel.down = DeliveryError("429 Too Many Requests", retry_after=30)
+    await worker.run_once()
+    channel.down = None
+    clock.advance(seconds=29)
+    assert await worker.run_once() == 0
+    clock.advance(seconds=2)
+    assert await worker.run_once() == 1
+
+
+async def test_blocked_bot_parks_the_reply_and_marks_customer_unreachable(
+    db: Database, clock: ManualClock
+) -> None:
+    with db.session() as session:
+        session.add(Customer(channel="telegram", external_id="42", created_at=clock.now()))
+    channel = FlakyChannel()
+    channel.down = DeliveryError("403 Forbidden: bot was blocked by the user", permanent=True)
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue_reply(db, clock)
+    await worker.run_once()
+    clock.advance(hours=1)
+    await worker.run_once()
+    with db.session() as session:
+        row = session.scalars(select(OutboxMessage)).one()
+        customer = session.scalars(select(Customer)).one()
+        assert row.status is OutboxStatus.DEAD and row.attempts == 1
+        assert customer.unreachable
