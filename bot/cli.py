@@ -13,6 +13,7 @@ from handoff.order_import import OrderImportError, import_orders
 from handoff.settings import Settings, load_settings
 from handoff.store.db import Database
 from handoff.tables import load_queues, sync_queues
+from nlu.cli import nlu as nlu_group
 
 
 def open_database(settings: Settings) -> Database:
@@ -106,6 +107,9 @@ def demo(ctx: click.Context) -> None:
     )
     ctx.invoke(orders_import, file=rendered)
     click.echo(f"demo: {count} demo orders dated relative to {today.isoformat()}")
+
+
+cli.add_command(nlu_group)
 
 
 def _path(value: Path | None) -> Path:

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         # Frozen model: derived defaults are written once, here, so readers never re-derive them.
         derived = {
             "database_url": self.database_url or f"sqlite:///{self.var_dir / 'aftersales.db'}",
-            "nlu_model": self.nlu_model or self.training_data_dir / "models" / "intent_model.skops",
+            "nlu_model": self.nlu_model or self.training_data_dir / "models" / "intent_model.npz",
             "policy_file": self.policy_file or self.training_data_dir / "policies" / "returns.yml",
             "sla_file": self.sla_file or self.training_data_dir / "handoff" / "sla.yml",
             "queues_file": self.queues_file or self.training_data_dir / "handoff" / "queues.yml",
