@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nlu.classifier import LinearScorer
+from nlu.scorer import LinearScorer
 from nlu.config import ConfigError
 from nlu.features import FeatureBlock, FeatureParams, FeatureSpace
 from nlu.model import NluModel
@@ -81,11 +81,12 @@ def _read(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     if not path.is_file():
         raise ModelLoadError(f"{path}: model file not found (train one with `aftersales nlu train`)")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ModelLoadError(f"{path}: not an {FORMAT} model file (plain array)")
-        with loaded as npz:
-            arrays = {name: npz[name] for name in npz.files}
+        with path.open("rb") as fh:
+            loaded = np.load(fh, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise ModelLoadError(f"{path}: not an {FORMAT} model file (plain array)")
+            with loaded as npz:
+                arrays = {name: npz[name] for name in npz.files}
         header = json.loads(bytes(arrays.pop("header")).decode("utf-8"))
     except (zipfile.BadZipFile, ValueError, KeyError, OSError, EOFError, UnicodeDecodeError) as exc:
         raise ModelLoadError(f"{path}: not a readable NLU model file ({type(exc).__name__}: {exc})") from exc

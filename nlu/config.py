@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,8 @@ class TrainConfig:
     seed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (stored in the model metadata)."""
-        return asdict(self)
+        """JSON-ready form (stored in the model metadata): tuples become lists."""
+        return json.loads(json.dumps(asdict(self)))
 
 
 def _section(cls: type, raw: Any, name: str) -> Any:

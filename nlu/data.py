@@ -21,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 YAML_SUFFIXES = (".yml", ".yaml")
 TABLE_SUFFIXES = (".csv", ".tsv")
+_RASA_OTHER_KEYS = {"synonym", "regex", "lookup"}
 
 
 class DataError(ValueError):
@@ -93,10 +94,11 @@ def load_rasa_yaml(path: Path) -> list[Example]:
         raise DataError(path, doc.lc.key("nlu")[0] + 1, "'nlu' must be a list")
     examples: list[Example] = []
     for index, item in enumerate(items):
-        if isinstance(item, dict) and "intent" in item:
-            examples.extend(_yaml_examples(path, item, index))
-        elif not isinstance(item, dict):
+        if not isinstance(item, dict):
             raise DataError(path, None, f"nlu item {index + 1} is not a mapping")
+        # synonym / regex / lookup items are valid Rasa data that an intent model ignores
+        if "intent" in item or not _RASA_OTHER_KEYS & set(item):
+            examples.extend(_yaml_examples(path, item, index))
     return examples
 
 

@@ -1,7 +1,7 @@
 """Feature extraction: jieba word n-grams + character n-grams, TF-IDF weighted.
 
-Training fits scikit-learn ``TfidfVectorizer``s (one per block, joined with a
-``FeatureUnion``) on ``Prepared`` documents. Parsing a single message does not go
+Training fits scikit-learn ``TfidfVectorizer``s (``nlu.fitting``: one per block,
+joined with a ``FeatureUnion``) on ``Prepared`` documents using ``analyzers``. Parsing a single message does not go
 through scikit-learn: ``FeatureSpace.transform_one`` rebuilds the same sparse row
 from the exported vocabularies and IDF vectors, which avoids the per-call overhead
 of the batch machinery (tests check both give the same scores).
@@ -16,8 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
 
 _DIGITS = re.compile(r"\d+")
 
@@ -72,20 +70,16 @@ def char_features(doc: Prepared, ngrams: tuple[int, int]) -> list[str]:
     return feats
 
 
-def _analyzers(params: FeatureParams) -> dict[str, Callable[[Prepared], list[str]]]:
-    return {
-        "word": lambda doc: word_features(doc, params.word_ngrams),
-        "char": lambda doc: char_features(doc, params.char_ngrams),
-    }
-
-
-def build_union(params: FeatureParams) -> FeatureUnion:
-    """The scikit-learn feature union used for training (and the equivalence test)."""
-    blocks = [
-        (name, TfidfVectorizer(analyzer=fn, sublinear_tf=params.sublinear_tf, min_df=params.min_df))
-        for name, fn in _analyzers(params).items()
-    ]
-    return FeatureUnion(blocks)
+def analyzers(params: FeatureParams) -> dict[str, Callable[[Prepared], list[str]]]:
+    """Analyzer per enabled block (an n-gram range starting at 0 disables the block)."""
+    found: dict[str, Callable[[Prepared], list[str]]] = {}
+    if params.word_ngrams[0] > 0:
+        found["word"] = lambda doc: word_features(doc, params.word_ngrams)
+    if params.char_ngrams[0] > 0:
+        found["char"] = lambda doc: char_features(doc, params.char_ngrams)
+    if not found:
+        raise ValueError("features: at least one of word_ngrams / char_ngrams must start at 1 or more")
+    return found
 
 
 @dataclass(frozen=True)
@@ -104,18 +98,8 @@ class FeatureSpace:
     def __init__(self, params: FeatureParams, blocks: Sequence[FeatureBlock]) -> None:
         self.params = params
         self.blocks = tuple(blocks)
-        self._analyzers = _analyzers(params)
+        self._analyzers = analyzers(params)
         self.n_features = sum(len(b.vocabulary) for b in self.blocks)
-
-    @classmethod
-    def from_union(cls, params: FeatureParams, union: FeatureUnion) -> FeatureSpace:
-        """Export the vocabularies and IDF vectors of a fitted feature union."""
-        blocks, offset = [], 0
-        for name, vec in union.transformer_list:
-            vocab = {str(k): int(v) for k, v in vec.vocabulary_.items()}
-            blocks.append(FeatureBlock(name, vocab, np.asarray(vec.idf_, dtype=np.float64), offset))
-            offset += len(vocab)
-        return cls(params, blocks)
 
     def transform_one(self, doc: Prepared) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and TF-IDF values (each block L2-normalised) of one message."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nlu.classifier import LinearScorer
+from nlu.scorer import LinearScorer
 from nlu.entities import EntityPatterns, extract_normalized
 from nlu.features import FeatureSpace, Prepared, prepare_text
 from nlu.normalize import Normalized, normalize

@@ -15,10 +15,10 @@ from scipy.sparse import csr_matrix
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from nlu.classifier import LinearScorer, build_classifier
+from nlu.fitting import build_classifier, build_union, scorer_from_estimator, space_from_union
 from nlu.config import TrainConfig
 from nlu.data import DataError, Example, data_hash
-from nlu.features import FeatureSpace, Prepared, build_union, prepare_text
+from nlu.features import Prepared, prepare_text
 from nlu.model import NluModel
 from nlu.normalize import normalize
 from nlu.sensitive import SensitiveMatcher
@@ -92,6 +92,21 @@ def macro_f1_with_fallback(y: np.ndarray, probs: np.ndarray, classes: np.ndarray
     return float(f1_score(y, pred, average="macro", zero_division=0))
 
 
+def prepare_docs(examples: Sequence[Example], tokenizer: Tokenizer, config: TrainConfig) -> list[Prepared]:
+    """Normalise and segment the examples for the feature analyzers."""
+    docs = []
+    for e in examples:
+        text = prepare_text(normalize(e.text).text, config.features)
+        docs.append(Prepared(tuple(tokenizer.tokens(text)), text))
+    return docs
+
+
+def fit_classifier(X: csr_matrix, y: np.ndarray, config: TrainConfig) -> Any:
+    """Fit the configured calibrated classifier (calibration folds capped by the rarest intent)."""
+    n_cal = min(config.classifier.calibration_folds, int(min(Counter(y.tolist()).values())))
+    return build_classifier(config.classifier, max(n_cal, 2), config.seed).fit(X, y)
+
+
 def _count_by_language(examples: Sequence[Example]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for e in examples:
@@ -118,17 +133,13 @@ def train_model(
     counts = check_examples(examples)
     say(f"{len(examples)} examples, {len(counts)} intents: segmenting")
     tokenizer = Tokenizer(userdict)
-    docs = []
-    for e in examples:
-        text = prepare_text(normalize(e.text).text, config.features)
-        docs.append(Prepared(tuple(tokenizer.tokens(text)), text))
+    docs = prepare_docs(examples, tokenizer, config)
     y = np.array([e.intent for e in examples])
     union = build_union(config.features)
     X = csr_matrix(union.fit_transform(docs))
     t_features = time.perf_counter()
     say(f"{X.shape[1]} features: fitting {config.classifier.kind}")
-    n_cal = min(config.classifier.calibration_folds, min(counts.values()))
-    estimator = build_classifier(config.classifier, max(n_cal, 2), config.seed).fit(X, y)
+    estimator = fit_classifier(X, y, config)
     t_fit = time.perf_counter()
     if config.fallback.threshold is None:
         say("tuning the fallback threshold on out-of-fold scores")
@@ -154,8 +165,8 @@ def train_model(
     say(f"trained in {finished - started:.1f}s, fallback threshold {threshold:.2f}")
     return NluModel(
         tokenizer=tokenizer,
-        features=FeatureSpace.from_union(config.features, union),
-        scorer=LinearScorer.from_estimator(estimator),
+        features=space_from_union(config.features, union),
+        scorer=scorer_from_estimator(estimator),
         sensitive=SensitiveMatcher(lexicon or {"categories": {}}),
         entity_config=dict(config.entities),
         threshold=threshold,
