@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bot.commands.review import review as nlu_review
 from handoff.migrate import upgrade
 from handoff.order_import import OrderImportError, import_orders
 from handoff.settings import Settings, load_settings
@@ -110,6 +111,7 @@ def demo(ctx: click.Context) -> None:
 
 
 cli.add_command(nlu_group)
+nlu_group.add_command(nlu_review)
 
 
 def _path(value: Path | None) -> Path:

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     vip_raises_priority: bool = True
     vip_levels: tuple[str, ...] = ("gold", "platinum", "vip")
     low_confidence_review_threshold: float = 0.6
+    repeat_contact_gap_minutes: int = 120  # messages closer than this are one contact
+    repeat_contact_window_days: int = 30  # contacts older than this no longer count
+    reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
+    summary_last_messages: int = 8
 
     # -- tables that live as files under training_data/ -----------------------------------------
     policy_file: Path | None = None  # default training_data/policies/returns.yml
@@ -78,12 +82,18 @@ class Settings(BaseSettings):
     queues_file: Path | None = None  # default training_data/handoff/queues.yml
     rules_file: Path | None = None  # default training_data/handoff/rules.yml
     hours_file: Path | None = None  # default training_data/handoff/business_hours.yml
+    priorities_file: Path | None = None  # default training_data/handoff/priorities.yml
     faq_file: Path | None = None  # default training_data/faq.yml
 
     # -- web -------------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = ""
+    console_max_failed_logins: int = 5  # wrong passwords in a row before the sign-in locks
+    console_lockout_minutes: float = 15.0
+    console_session_hours: float = 12.0  # a console session cookie expires after this
+    console_secure_cookie: bool = False  # set when the console is served over HTTPS
+    console_live_poll_seconds: float = 1.0  # how often live pages look for changes
 
     # -- channels (platform names, as in the Telegram and LINE docs) ------------------------------
     telegram_bot_token: SecretStr | None = Field(
@@ -122,6 +132,8 @@ class Settings(BaseSettings):
             "hours_file": self.hours_file
             or self.training_data_dir / "handoff" / "business_hours.yml",
             "faq_file": self.faq_file or self.training_data_dir / "faq.yml",
+            "priorities_file": self.priorities_file
+            or self.training_data_dir / "handoff" / "priorities.yml",
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)

@@ -1,0 +1,66 @@
+"""Fixtures of the console and review-loop tests: a small training-data copy and stored turns."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handoff.paths import default_training_data_dir
+from handoff.settings import Settings
+from handoff.store.db import Database
+from handoff.store.models import Author, Conversation, Customer, Direction, Message
+
+SOURCE = default_training_data_dir()
+
+
+@pytest.fixture
+def training_dir(tmp_path: Path) -> Path:
+    """A training_data/ copy a test may write to (relabels land in its nlu/reviewed.yml).
+
+    Only the English examples are copied: retraining on them takes seconds, not a minute.
+    """
+    target = tmp_path / "training_data"
+    (target / "nlu").mkdir(parents=True)
+    shutil.copy(SOURCE / "nlu" / "en.yml", target / "nlu" / "en.yml")
+    for name in ("nlu_config.yml", "jieba_userdict.txt"):
+        shutil.copy(SOURCE / name, target / name)
+    shutil.copytree(SOURCE / "lexicons", target / "lexicons")
+    shutil.copytree(SOURCE / "handoff", target / "handoff")
+    return target
+
+
+@pytest.fixture
+def review_settings(sqlite_db: Database, tmp_path: Path, training_dir: Path) -> Settings:
+    return Settings(var_dir=tmp_path / "var", database_url=sqlite_db.url,
+                    training_data_dir=training_dir, nlu_model=tmp_path / "model" / "m.npz")
+
+
+@pytest.fixture
+def customer_turns(sqlite_db: Database) -> Iterator[Any]:
+    """Store inbound customer messages with a parse result: ``add(text, intent, confidence)``."""
+
+    def add(text: str, intent: str, confidence: float, at: datetime) -> int:
+        with sqlite_db.session() as session:
+            customer = Customer(channel="webchat", external_id=uuid.uuid4().hex, created_at=at)
+            session.add(customer)
+            session.flush()
+            conversation = Conversation(customer_id=customer.id, channel="webchat",
+                                        created_at=at, updated_at=at)
+            session.add(conversation)
+            session.flush()
+            message = Message(
+                conversation_id=conversation.id, direction=Direction.INBOUND,
+                author=Author.CUSTOMER, channel="webchat", text=text, created_at=at,
+                nlu={"text": text, "intent": {"name": intent, "confidence": confidence},
+                     "language": "en"})
+            session.add(message)
+            session.flush()
+            return message.id
+
+    yield add
