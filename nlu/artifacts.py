@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from nlu.scorer import LinearScorer
 from nlu.config import ConfigError
 from nlu.features import FeatureBlock, FeatureParams, FeatureSpace
 from nlu.model import NluModel
+from nlu.scorer import LinearScorer
 from nlu.sensitive import SensitiveMatcher
 from nlu.tokenize import Tokenizer
 
@@ -79,7 +79,9 @@ def save_model(model: NluModel, path: Path) -> None:
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     if not path.is_file():
-        raise ModelLoadError(f"{path}: model file not found (train one with `aftersales nlu train`)")
+        raise ModelLoadError(
+            f"{path}: model file not found (train one with `aftersales nlu train`)"
+        )
     try:
         with path.open("rb") as fh:
             loaded = np.load(fh, allow_pickle=False)
@@ -89,25 +91,42 @@ def _read(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 arrays = {name: npz[name] for name in npz.files}
         header = json.loads(bytes(arrays.pop("header")).decode("utf-8"))
     except (zipfile.BadZipFile, ValueError, KeyError, OSError, EOFError, UnicodeDecodeError) as exc:
-        raise ModelLoadError(f"{path}: not a readable NLU model file ({type(exc).__name__}: {exc})") from exc
+        raise ModelLoadError(
+            f"{path}: not a readable NLU model file ({type(exc).__name__}: {exc})"
+        ) from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ModelLoadError(f"{path}: not an {FORMAT} model file")
     if header.get("format_version") != FORMAT_VERSION:
-        raise ModelLoadError(f"{path}: model format version {header.get('format_version')} is not supported")
+        raise ModelLoadError(
+            f"{path}: model format version {header.get('format_version')} is not supported"
+        )
     return header, arrays
 
 
 def _build(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> NluModel:
-    params_raw = header["feature_params"]
-    params = FeatureParams(**{k: tuple(v) if isinstance(v, list) else v for k, v in params_raw.items()})
+    params_raw: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in header["feature_params"].items()
+    }
+    params = FeatureParams(**params_raw)
     blocks = [
-        FeatureBlock(b["name"], {w: i for i, w in enumerate(b["vocabulary"])}, arrays[f"idf_{n}"], b["offset"])
+        FeatureBlock(
+            b["name"],
+            {w: i for i, w in enumerate(b["vocabulary"])},
+            arrays[f"idf_{n}"],
+            b["offset"],
+        )
         for n, b in enumerate(header["blocks"])
     ]
     features = FeatureSpace(params, blocks)
     classes = tuple(header["classes"])
-    scorer = LinearScorer(classes, arrays["coef"], arrays["intercept"], header["method"],
-                          arrays["calib_a"], arrays["calib_b"])
+    scorer = LinearScorer(
+        classes,
+        arrays["coef"],
+        arrays["intercept"],
+        header["method"],
+        arrays["calib_a"],
+        arrays["calib_b"],
+    )
     n_cols = 1 if len(classes) == 2 else len(classes)
     if scorer.coef.shape != (features.n_features, n_cols) or scorer.intercept.shape != (n_cols,):
         raise ModelLoadError("array shapes do not match the vocabulary and classes")

@@ -29,14 +29,13 @@ def _rss_mb() -> float:
 
 
 def _percentile(sorted_values: Sequence[float], q: float) -> float:
-    index = min(len(sorted_values) - 1, int(round(q * (len(sorted_values) - 1))))
+    index = min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))
     return sorted_values[index]
 
 
 def measure(model_file: str, texts: Sequence[str], n: int, warmup: int) -> dict[str, Any]:
     """Run inside the child process: load, warm up, time ``n`` single parses."""
     rss_before = _rss_mb()
-    t0 = time.perf_counter()
     from nlu.artifacts import load_model
 
     t1 = time.perf_counter()
@@ -59,7 +58,6 @@ def measure(model_file: str, texts: Sequence[str], n: int, warmup: int) -> dict[
         "parse_p99_ms": round(_percentile(timings, 0.99), 4),
         "parse_max_ms": round(timings[-1], 4),
         "throughput_msg_per_s": round(n / total_s, 1),
-        "import_s": round(t1 - t0, 3),
         "model_load_s": round(t2 - t1, 3),
         "rss_python_baseline_mb": round(rss_before, 1),
         "rss_after_load_mb": round(rss_loaded, 1),
@@ -68,7 +66,11 @@ def measure(model_file: str, texts: Sequence[str], n: int, warmup: int) -> dict[
 
 
 def run_benchmark(
-    model_file: Path, texts: Sequence[str], n: int, warmup: int, progress: Callable[[str], None] | None = None
+    model_file: Path,
+    texts: Sequence[str],
+    n: int,
+    warmup: int,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Measure in a child process and return the figures."""
     if not Path(model_file).is_file():
@@ -80,8 +82,13 @@ def run_benchmark(
     if progress:
         progress(f"benchmarking {n} parses after {warmup} warm-up in a fresh process")
     try:
-        done = subprocess.run([sys.executable, "-m", "nlu.bench", fh.name], capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parent.parent, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "nlu.bench", fh.name],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+            check=False,
+        )
     finally:
         Path(fh.name).unlink(missing_ok=True)
     if done.returncode != 0:

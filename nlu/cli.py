@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TextIO, runtime_checkable
 
 import click
 
@@ -34,13 +34,19 @@ class NluConfig(Protocol):
 def data_dir(ctx: click.Context) -> Path:
     """The training-data folder: settings when present, else ``<repo>/training_data``."""
     obj = ctx.find_root().obj
-    return Path(obj.training_data_dir) if isinstance(obj, NluConfig) else REPO_ROOT / "training_data"
+    return (
+        Path(obj.training_data_dir) if isinstance(obj, NluConfig) else REPO_ROOT / "training_data"
+    )
 
 
 def model_path(ctx: click.Context) -> Path:
     """The model in use: settings when present, else ``<training_data>/models/intent_model.npz``."""
     obj = ctx.find_root().obj
-    return Path(obj.nlu_model_path) if isinstance(obj, NluConfig) else data_dir(ctx) / "models" / MODEL_FILENAME
+    return (
+        Path(obj.nlu_model_path)
+        if isinstance(obj, NluConfig)
+        else data_dir(ctx) / "models" / MODEL_FILENAME
+    )
 
 
 def metadata_path(model_file: Path) -> Path:
@@ -57,7 +63,9 @@ def _optional(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
-def _train_inputs(ctx: click.Context, config: Path | None, userdict: Path | None, lexicon: Path | None) -> tuple[Any, str, Any]:
+def _train_inputs(
+    ctx: click.Context, config: Path | None, userdict: Path | None, lexicon: Path | None
+) -> tuple[Any, str, Any]:
     from nlu.config import ConfigError, load_config, load_yaml
     from nlu.tokenize import read_userdict
 
@@ -88,12 +96,29 @@ def nlu() -> None:
     """Intent model: train, parse, evaluate, bench."""
 
 
-_data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
-                            help="Folder of Rasa YAML, or a YAML/CSV/TSV file (text,intent). Repeatable.")
+_data_option = click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of Rasa YAML, or a YAML/CSV/TSV file (text,intent). Repeatable.",
+)
 _config_options = [
-    click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="nlu_config.yml"),
-    click.option("--userdict", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="jieba user dict"),
-    click.option("--lexicon", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="sensitive lexicon"),
+    click.option(
+        "--config",
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help="nlu_config.yml",
+    ),
+    click.option(
+        "--userdict",
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help="jieba user dict",
+    ),
+    click.option(
+        "--lexicon",
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help="sensitive lexicon",
+    ),
 ]
 
 
@@ -106,12 +131,25 @@ def _with_config_options(fn: Any) -> Any:
 @nlu.command()
 @_data_option
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Model file to write.")
-@click.option("--cv", "cv_folds", type=int, default=0, show_default=True,
-              help="Also run K-fold cross-validation and store the scores in the metadata.")
+@click.option(
+    "--cv",
+    "cv_folds",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Also run K-fold cross-validation and store the scores in the metadata.",
+)
 @_with_config_options
 @click.pass_context
-def train(ctx: click.Context, data: tuple[Path, ...], out: Path | None, cv_folds: int,
-          config: Path | None, userdict: Path | None, lexicon: Path | None) -> None:
+def train(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    out: Path | None,
+    cv_folds: int,
+    config: Path | None,
+    userdict: Path | None,
+    lexicon: Path | None,
+) -> None:
     """Train the intent model and write it with a metadata JSON beside it."""
     from nlu.data import DataError
     from nlu.training import train_model
@@ -127,16 +165,26 @@ def train(ctx: click.Context, data: tuple[Path, ...], out: Path | None, cv_folds
         model.metadata["cv"] = _cv_scores(examples, cfg, cv_folds, udict)
     model.metadata["data_paths"] = [str(p) for p in (data or (data_dir(ctx) / "nlu",))]
     model.save(out)
-    metadata_path(out).write_text(json.dumps(model.metadata, ensure_ascii=False, indent=2), encoding="utf-8")
-    click.echo(f"model written to {out} ({len(examples)} examples, threshold {model.threshold:.2f})")
+    metadata_path(out).write_text(
+        json.dumps(model.metadata, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    click.echo(
+        f"model written to {out} ({len(examples)} examples, threshold {model.threshold:.2f})"
+    )
 
 
 def _cv_scores(examples: list[Any], cfg: Any, folds: int, udict: str) -> dict[str, Any]:
     from nlu.evaluate import build_report, cross_validate
 
-    report = build_report(cross_validate(examples, cfg, folds, userdict=udict, progress=progress), f"cv{folds}")
-    return {"folds": folds, "macro_f1": report["macro_f1"], "accuracy": report["accuracy"],
-            "f1": {k: v["f1-score"] for k, v in report["intents"].items()}}
+    report = build_report(
+        cross_validate(examples, cfg, folds, userdict=udict, progress=progress), f"cv{folds}"
+    )
+    return {
+        "folds": folds,
+        "macro_f1": report["macro_f1"],
+        "accuracy": report["accuracy"],
+        "f1": {k: v["f1-score"] for k, v in report["intents"].items()},
+    }
 
 
 def _load(ctx: click.Context, model: Path | None) -> Any:
@@ -148,20 +196,27 @@ def _load(ctx: click.Context, model: Path | None) -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
-def _lines(text: str | None, file: click.File | None) -> Iterator[str]:
+def _lines(text: str | None, file: TextIO | None) -> Iterator[str]:
     if text is not None:
         yield text
         return
     stream = file or sys.stdin
-    for line in stream:  # type: ignore[attr-defined]
+    for line in stream:
         yield line.rstrip("\r\n")
 
 
 @nlu.command()
 @click.argument("text", required=False)
-@click.option("--file", "file", type=click.File("r", encoding="utf-8"), help="One message per line ('-' = stdin).")
+@click.option(
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="One message per line ('-' = stdin).",
+)
 @click.option("--model", type=click.Path(path_type=Path, dir_okay=False), help="Model file.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Reference date for relative dates.")
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), help="Reference date for relative dates."
+)
 @click.pass_context
 def parse(ctx: click.Context, text: str | None, file: Any, model: Path | None, today: Any) -> None:
     """Parse TEXT (or each line of --file / stdin); print JSON Lines in Rasa's parse format."""
@@ -173,13 +228,31 @@ def parse(ctx: click.Context, text: str | None, file: Any, model: Path | None, t
 
 @nlu.command()
 @_data_option
-@click.option("--test", "test_file", type=click.Path(path_type=Path), help="Train on --data, test on this file.")
+@click.option(
+    "--test",
+    "test_file",
+    type=click.Path(path_type=Path),
+    help="Train on --data, test on this file.",
+)
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
-@click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False), help="Report folder.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Report folder.",
+)
 @_with_config_options
 @click.pass_context
-def evaluate(ctx: click.Context, data: tuple[Path, ...], test_file: Path | None, folds: int, report_dir: Path | None,
-             config: Path | None, userdict: Path | None, lexicon: Path | None) -> None:
+def evaluate(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    test_file: Path | None,
+    folds: int,
+    report_dir: Path | None,
+    config: Path | None,
+    userdict: Path | None,
+    lexicon: Path | None,
+) -> None:
     """Cross-validate (or train/test) and write report.json, confusion PNG, errors, diff."""
     from nlu.data import DataError, data_hash
     from nlu.evaluate import build_report, cross_validate, predict, write_report
@@ -194,7 +267,10 @@ def evaluate(ctx: click.Context, data: tuple[Path, ...], test_file: Path | None,
             model = train_model(examples, cfg, userdict=udict, progress=progress)
             report = build_report(predict(model, tests), "train-test", model.threshold)
         else:
-            report = build_report(cross_validate(examples, cfg, folds, userdict=udict, progress=progress), f"cv{folds}")
+            report = build_report(
+                cross_validate(examples, cfg, folds, userdict=udict, progress=progress),
+                f"cv{folds}",
+            )
     except DataError as exc:
         raise click.ClickException(f"training data: {exc}") from exc
     report["data_hash"] = data_hash(examples)
@@ -209,9 +285,14 @@ def _print_summary(report: dict[str, Any]) -> None:
     click.echo(f"{'intent':32} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>5}")
     for name in report["labels"]:
         row = report["intents"][name]
-        click.echo(f"{name:32} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1-score']:6.3f} {int(row['support']):5d}")
-    click.echo(f"accuracy {report['accuracy']:.4f}  macro-F1 {report['macro_f1']:.4f}  "
-               f"misclassified {len(report['misclassified'])}/{report['n_examples']}")
+        click.echo(
+            f"{name:32} {row['precision']:6.3f} {row['recall']:6.3f} "
+            f"{row['f1-score']:6.3f} {int(row['support']):5d}"
+        )
+    click.echo(
+        f"accuracy {report['accuracy']:.4f}  macro-F1 {report['macro_f1']:.4f}  "
+        f"misclassified {len(report['misclassified'])}/{report['n_examples']}"
+    )
     if "diff" in report and "macro_f1" in report["diff"]:
         click.echo(f"vs previous report: macro-F1 {report['diff']['macro_f1']:+.4f}")
 
@@ -222,7 +303,9 @@ def _print_summary(report: dict[str, Any]) -> None:
 @click.option("-n", "--messages", "n", type=click.IntRange(min=10), default=5000, show_default=True)
 @click.option("--warmup", type=click.IntRange(min=0), default=500, show_default=True)
 @click.pass_context
-def bench(ctx: click.Context, model: Path | None, data: tuple[Path, ...], n: int, warmup: int) -> None:
+def bench(
+    ctx: click.Context, model: Path | None, data: tuple[Path, ...], n: int, warmup: int
+) -> None:
     """Print parse latency p50/p99, throughput, model load time and peak memory."""
     from nlu.bench import BenchError, run_benchmark
 

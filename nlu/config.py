@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def _section(cls: type, raw: Any, name: str) -> Any:
         return cls()
     if not isinstance(raw, dict):
         raise ConfigError(f"section '{name}' must be a mapping")
-    known = set(cls.__dataclass_fields__)
+    known = {f.name for f in fields(cls)}
     unknown = set(raw) - known
     if unknown:
         raise ConfigError(f"section '{name}': unknown keys {sorted(unknown)}")

@@ -71,6 +71,12 @@ def _yaml_examples(path: Path, item: Any, index: int) -> list[Example]:
     return examples
 
 
+def _line_of(node: Any, key: str) -> int | None:
+    """1-based line of a key in a round-trip YAML mapping (None for plain dicts)."""
+    lc = getattr(node, "lc", None)
+    return int(lc.key(key)[0]) + 1 if lc is not None else None
+
+
 def load_rasa_yaml(path: Path) -> list[Example]:
     """Examples of the ``nlu:`` section of one Rasa YAML file (other keys ignored)."""
     try:
@@ -82,7 +88,9 @@ def load_rasa_yaml(path: Path) -> list[Example]:
         raise DataError(path, None, f"not UTF-8 text ({exc.reason})") from exc
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise DataError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem}") from exc
+        raise DataError(
+            path, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem}"
+        ) from exc
     except YAMLError as exc:
         raise DataError(path, None, f"invalid YAML: {exc}") from exc
     if doc is None:
@@ -91,7 +99,7 @@ def load_rasa_yaml(path: Path) -> list[Example]:
         raise DataError(path, 1, "top level must be a mapping with an 'nlu' list")
     items = doc.get("nlu") or []
     if not isinstance(items, list):
-        raise DataError(path, doc.lc.key("nlu")[0] + 1, "'nlu' must be a list")
+        raise DataError(path, _line_of(doc, "nlu"), "'nlu' must be a list")
     examples: list[Example] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):

@@ -39,13 +39,40 @@ DEFAULTS: dict[str, Any] = {
         r"last ?(?:4|four)(?: digits)?|ending (?:in|with))\s*(?:是|为|:|is|are)?\s*(\d{4})(?!\d)",
     },
     "amount": {
-        "prefix": {"nt$": "TWD", "ntd": "TWD", "twd": "TWD", "hk$": "HKD", "hkd": "HKD",
-                   "us$": "USD", "usd": "USD", "rmb": "CNY", "cny": "CNY", "¥": "CNY",
-                   "$": None, "€": "EUR", "eur": "EUR"},
-        "suffix": {"元": None, "块钱": None, "块": None, "人民币": "CNY", "新台币": "TWD",
-                   "台币": "TWD", "港币": "HKD", "美元": "USD", "美金": "USD", "rmb": "CNY",
-                   "usd": "USD", "twd": "TWD", "ntd": "TWD", "hkd": "HKD", "dollars": None,
-                   "dollar": None, "bucks": None},
+        "prefix": {
+            "nt$": "TWD",
+            "ntd": "TWD",
+            "twd": "TWD",
+            "hk$": "HKD",
+            "hkd": "HKD",
+            "us$": "USD",
+            "usd": "USD",
+            "rmb": "CNY",
+            "cny": "CNY",
+            "¥": "CNY",
+            "$": None,
+            "€": "EUR",
+            "eur": "EUR",
+        },
+        "suffix": {
+            "元": None,
+            "块钱": None,
+            "块": None,
+            "人民币": "CNY",
+            "新台币": "TWD",
+            "台币": "TWD",
+            "港币": "HKD",
+            "美元": "USD",
+            "美金": "USD",
+            "rmb": "CNY",
+            "usd": "USD",
+            "twd": "TWD",
+            "ntd": "TWD",
+            "hkd": "HKD",
+            "dollars": None,
+            "dollar": None,
+            "bucks": None,
+        },
         "default_currency": {"zh-Hans": "CNY", "zh-Hant": "TWD", "en": "USD"},
     },
     "date": {"future_days": 31},
@@ -158,7 +185,9 @@ def extract_normalized(
     today = today or date.today()
     future_days = int(pat.config["date"]["future_days"])
     candidates = _orders(text, pat) + _phones(text, pat) + _amounts(text, pat, norm.language)
-    candidates += [(s, e, "date", {"value": d.isoformat()}) for s, e, d in find_dates(text, today, future_days)]
+    candidates += [
+        (s, e, "date", {"value": d.isoformat()}) for s, e, d in find_dates(text, today, future_days)
+    ]
     entities: list[EntityPayload] = []
     for start, end, kind, extras in _select(candidates):
         o_start, o_end = norm.span(start, end)
@@ -176,7 +205,9 @@ def extract_normalized(
     return entities
 
 
-def extract(text: str, today: date | None = None, config: Mapping[str, Any] | None = None) -> list[EntityPayload]:
+def extract(
+    text: str, today: date | None = None, config: Mapping[str, Any] | None = None
+) -> list[EntityPayload]:
     """Entities of a raw message; ``config`` overrides the default patterns."""
     patterns = EntityPatterns.build(config) if config else None
     return extract_normalized(normalize(text), today, patterns)

@@ -46,7 +46,11 @@ def predict(model: NluModel, examples: Sequence[Example]) -> list[Prediction]:
 
 
 def cross_validate(
-    examples: Sequence[Example], config: TrainConfig, folds: int, *, userdict: str = "",
+    examples: Sequence[Example],
+    config: TrainConfig,
+    folds: int,
+    *,
+    userdict: str = "",
     progress: Progress | None = None,
 ) -> list[Prediction]:
     """Out-of-fold predictions of a stratified K-fold (folds capped by the rarest intent)."""
@@ -65,7 +69,9 @@ def cross_validate(
     return predictions
 
 
-def build_report(predictions: Sequence[Prediction], mode: str, model_threshold: float | None = None) -> dict[str, Any]:
+def build_report(
+    predictions: Sequence[Prediction], mode: str, model_threshold: float | None = None
+) -> dict[str, Any]:
     """Scores, confusion matrix and misclassified examples as a JSON-ready dict."""
     gold = [p.example.intent for p in predictions]
     pred = [p.predicted for p in predictions]
@@ -75,24 +81,40 @@ def build_report(predictions: Sequence[Prediction], mode: str, model_threshold: 
         "mode": mode,
         "n_examples": len(predictions),
         "accuracy": float(accuracy_score(gold, pred)),
-        "macro_f1": float(f1_score(gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0)),
+        "macro_f1": float(
+            f1_score(gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0)
+        ),
         "macro_f1_without_fallback": float(
-            f1_score(gold, [p.raw_top for p in predictions], labels=sorted(set(gold)), average="macro", zero_division=0)
+            f1_score(
+                gold,
+                [p.raw_top for p in predictions],
+                labels=sorted(set(gold)),
+                average="macro",
+                zero_division=0,
+            )
         ),
         "threshold": model_threshold,
         "intents": {k: {m: float(v) for m, v in per_intent[k].items()} for k in labels},
         "labels": labels,
         "confusion_matrix": confusion_matrix(gold, pred, labels=labels).tolist(),
         "misclassified": [
-            {"text": p.example.text, "intent": p.example.intent, "predicted": p.predicted,
-             "confidence": p.confidence, "source": p.example.source, "line": p.example.line}
-            for p in predictions if p.predicted != p.example.intent
+            {
+                "text": p.example.text,
+                "intent": p.example.intent,
+                "predicted": p.predicted,
+                "confidence": p.confidence,
+                "source": p.example.source,
+                "line": p.example.line,
+            }
+            for p in predictions
+            if p.predicted != p.example.intent
         ],
     }
 
 
 def diff_reports(previous: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
     """What changed since the previous report: overall and per-intent F1 deltas."""
+
     def delta(key: str) -> float:
         return round(float(current.get(key, 0.0)) - float(previous.get(key, 0.0)), 4)
 
@@ -103,8 +125,13 @@ def diff_reports(previous: Mapping[str, Any], current: Mapping[str, Any]) -> dic
         after = current.get("intents", {}).get(name, {}).get("f1-score", 0.0)
         if round(after - before, 4):
             per_intent[name] = {"before": before, "after": after, "delta": round(after - before, 4)}
-    return {"accuracy": delta("accuracy"), "macro_f1": delta("macro_f1"), "intents_f1": per_intent,
-            "previous_data_hash": previous.get("data_hash"), "current_data_hash": current.get("data_hash")}
+    return {
+        "accuracy": delta("accuracy"),
+        "macro_f1": delta("macro_f1"),
+        "intents_f1": per_intent,
+        "previous_data_hash": previous.get("data_hash"),
+        "current_data_hash": current.get("data_hash"),
+    }
 
 
 def plot_confusion(report: Mapping[str, Any], path: Path) -> None:
@@ -124,8 +151,15 @@ def plot_confusion(report: Mapping[str, Any], path: Path) -> None:
     ax.set_ylabel("gold")
     for (i, j), value in np.ndenumerate(matrix):
         if value:
-            ax.text(j, i, str(value), ha="center", va="center", fontsize=6,
-                    color="white" if value > matrix.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if value > matrix.max() / 2 else "black",
+            )
     ax.set_title(f"{report['mode']}: macro-F1 {report['macro_f1']:.3f}")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -135,14 +169,19 @@ def plot_confusion(report: Mapping[str, Any], path: Path) -> None:
 def write_report(report: dict[str, Any], directory: Path) -> dict[str, Path]:
     """Write report.json, confusion_matrix.png, misclassified.jsonl and diff.json."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {"report": directory / "report.json", "confusion": directory / "confusion_matrix.png",
-             "misclassified": directory / "misclassified.jsonl"}
+    paths = {
+        "report": directory / "report.json",
+        "confusion": directory / "confusion_matrix.png",
+        "misclassified": directory / "misclassified.jsonl",
+    }
     if paths["report"].is_file():
         try:
             previous = json.loads(paths["report"].read_text(encoding="utf-8"))
             report["diff"] = diff_reports(previous, report)
             paths["diff"] = directory / "diff.json"
-            paths["diff"].write_text(json.dumps(report["diff"], ensure_ascii=False, indent=2), encoding="utf-8")
+            paths["diff"].write_text(
+                json.dumps(report["diff"], ensure_ascii=False, indent=2), encoding="utf-8"
+            )
         except (ValueError, AttributeError):
             report["diff"] = {"error": "previous report.json unreadable; no diff"}
     lines = (json.dumps(m, ensure_ascii=False) for m in report["misclassified"])

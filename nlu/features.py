@@ -1,8 +1,9 @@
 """Feature extraction: jieba word n-grams + character n-grams, TF-IDF weighted.
 
 Training fits scikit-learn ``TfidfVectorizer``s (``nlu.fitting``: one per block,
-joined with a ``FeatureUnion``) on ``Prepared`` documents using ``analyzers``. Parsing a single message does not go
-through scikit-learn: ``FeatureSpace.transform_one`` rebuilds the same sparse row
+joined with a ``FeatureUnion``) on ``Prepared`` documents using ``analyzers``.
+Parsing a single message does not go through scikit-learn: ``FeatureSpace.transform_one``
+rebuilds the same sparse row
 from the exported vocabularies and IDF vectors, which avoids the per-call overhead
 of the batch machinery (tests check both give the same scores).
 """
@@ -78,7 +79,9 @@ def analyzers(params: FeatureParams) -> dict[str, Callable[[Prepared], list[str]
     if params.char_ngrams[0] > 0:
         found["char"] = lambda doc: char_features(doc, params.char_ngrams)
     if not found:
-        raise ValueError("features: at least one of word_ngrams / char_ngrams must start at 1 or more")
+        raise ValueError(
+            "features: at least one of word_ngrams / char_ngrams must start at 1 or more"
+        )
     return found
 
 
@@ -111,7 +114,9 @@ class FeatureSpace:
             if not counts:
                 continue
             cols = [vocab[f] for f in counts]
-            tf = [1.0 + math.log(c) if self.params.sublinear_tf else float(c) for c in counts.values()]
+            tf = [
+                1.0 + math.log(c) if self.params.sublinear_tf else float(c) for c in counts.values()
+            ]
             weights = np.asarray(tf) * block.idf[cols]
             weights /= np.sqrt(weights @ weights)
             indices.extend(c + block.offset for c in cols)

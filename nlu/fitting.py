@@ -38,30 +38,46 @@ def space_from_union(params: FeatureParams, union: FeatureUnion) -> FeatureSpace
     return FeatureSpace(params, blocks)
 
 
-def build_classifier(params: ClassifierParams, n_calibration_folds: int, seed: int) -> ClassifierMixin:
+def build_classifier(
+    params: ClassifierParams, n_calibration_folds: int, seed: int
+) -> ClassifierMixin:
     """The scikit-learn estimator described by ``params``."""
     weight = params.class_weight
     if params.kind == "linearsvc":
-        base: ClassifierMixin = LinearSVC(C=params.C, class_weight=weight, max_iter=params.max_iter, random_state=seed)
+        base: ClassifierMixin = LinearSVC(
+            C=params.C, class_weight=weight, max_iter=params.max_iter, random_state=seed
+        )
     elif params.kind == "logreg":
         base = LogisticRegression(C=params.C, class_weight=weight, max_iter=params.max_iter)
     elif params.kind == "sgd":
-        base = SGDClassifier(loss="modified_huber", alpha=params.alpha, class_weight=weight,
-                             max_iter=params.max_iter, random_state=seed)
+        base = SGDClassifier(
+            loss="modified_huber",
+            alpha=params.alpha,
+            class_weight=weight,
+            max_iter=params.max_iter,
+            random_state=seed,
+        )
     else:
         raise ConfigError(f"classifier.kind must be linearsvc, logreg or sgd, not {params.kind!r}")
     if params.calibration == "none":
         if params.kind != "logreg":
-            raise ConfigError("classifier.calibration 'none' needs kind 'logreg' (native probabilities)")
+            raise ConfigError(
+                "classifier.calibration 'none' needs kind 'logreg' (native probabilities)"
+            )
         return base
     if params.calibration not in ("sigmoid", "temperature"):
-        raise ConfigError(f"classifier.calibration must be sigmoid, temperature or none, not {params.calibration!r}")
-    return CalibratedClassifierCV(base, method=params.calibration, cv=n_calibration_folds, ensemble=False)
+        raise ConfigError(
+            "classifier.calibration must be sigmoid, temperature or none, "
+            f"not {params.calibration!r}"
+        )
+    return CalibratedClassifierCV(
+        base, method=params.calibration, cv=n_calibration_folds, ensemble=False
+    )
 
 
 def scorer_from_estimator(estimator: ClassifierMixin) -> LinearScorer:
     """Export a fitted ``build_classifier`` result."""
-    classes = tuple(str(c) for c in estimator.classes_)  # type: ignore[attr-defined]
+    classes = tuple(str(c) for c in estimator.classes_)
     if isinstance(estimator, CalibratedClassifierCV):
         calibrated = estimator.calibrated_classifiers_[0]
         base = calibrated.estimator

@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from nlu.scorer import LinearScorer
 from nlu.entities import EntityPatterns, extract_normalized
 from nlu.features import FeatureSpace, Prepared, prepare_text
 from nlu.normalize import Normalized, normalize
 from nlu.payloads import IntentPayload, ParseResult
+from nlu.scorer import LinearScorer
 from nlu.sensitive import SensitiveMatcher
 from nlu.tokenize import Tokenizer
 
@@ -74,7 +74,10 @@ class NluModel:
             return {"name": self.fallback_intent, "confidence": 1.0}, ranking
         if top["confidence"] < self.threshold:
             # Confidence of the fallback = how unsure the classifier is.
-            return {"name": self.fallback_intent, "confidence": round(1.0 - top["confidence"], 6)}, ranking
+            return {
+                "name": self.fallback_intent,
+                "confidence": round(1.0 - top["confidence"], 6),
+            }, ranking
         return dict(top), ranking  # type: ignore[return-value]
 
     def parse(self, text: str, today: date | None = None) -> ParseResult:

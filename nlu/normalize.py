@@ -112,9 +112,9 @@ def detect_language(original_han: str, folded_han: str) -> Language:
     """
     if not original_han:
         return "en"
-    traditional = sum(1 for a, b in zip(original_han, folded_han) if a != b)
+    traditional = sum(1 for a, b in zip(original_han, folded_han, strict=True) if a != b)
     simplified_form = _s2t().convert(original_han)
-    simplified = sum(1 for a, b in zip(original_han, simplified_form) if a != b)
+    simplified = sum(1 for a, b in zip(original_han, simplified_form, strict=False) if a != b)
     return "zh-Hant" if traditional > simplified else "zh-Hans"
 
 

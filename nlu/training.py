@@ -6,7 +6,7 @@ import platform
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -15,10 +15,10 @@ from scipy.sparse import csr_matrix
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from nlu.fitting import build_classifier, build_union, scorer_from_estimator, space_from_union
 from nlu.config import TrainConfig
 from nlu.data import DataError, Example, data_hash
 from nlu.features import Prepared, prepare_text
+from nlu.fitting import build_classifier, build_union, scorer_from_estimator, space_from_union
 from nlu.model import NluModel
 from nlu.normalize import normalize
 from nlu.sensitive import SensitiveMatcher
@@ -43,11 +43,15 @@ def check_examples(examples: Sequence[Example]) -> Counter[str]:
     """At least two intents and two examples per intent (calibration needs folds)."""
     counts = Counter(e.intent for e in examples)
     if len(counts) < 2:
-        raise DataError(examples[0].source if examples else "<data>", None, "need at least two intents")
+        raise DataError(
+            examples[0].source if examples else "<data>", None, "need at least two intents"
+        )
     for intent, n in counts.items():
         if n < 2:
             first = next(e for e in examples if e.intent == intent)
-            raise DataError(first.source, first.line, f"intent '{intent}' has only {n} example (need ≥ 2)")
+            raise DataError(
+                first.source, first.line, f"intent '{intent}' has only {n} example (need ≥ 2)"
+            )
     return counts
 
 
@@ -69,30 +73,44 @@ def tune_threshold(
         if f1 > best_f1 + 1e-12:
             best_t, best_f1 = float(t), f1
     base_f1 = macro_f1_with_fallback(y, probs, classes, 0.0, config.fallback.intent)
-    return round(best_t, 4), {"source": "tuned", "folds": folds, "oof_macro_f1": best_f1,
-                              "oof_macro_f1_without_fallback": base_f1}
+    return round(best_t, 4), {
+        "source": "tuned",
+        "folds": folds,
+        "oof_macro_f1": best_f1,
+        "oof_macro_f1_without_fallback": base_f1,
+    }
 
 
-def out_of_fold_proba(X: csr_matrix, y: np.ndarray, config: TrainConfig, folds: int) -> tuple[np.ndarray, np.ndarray]:
+def out_of_fold_proba(
+    X: csr_matrix, y: np.ndarray, config: TrainConfig, folds: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Calibrated out-of-fold probabilities of every training example."""
     classes = np.unique(y)
     probs = np.zeros((len(y), len(classes)))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.seed)
     for train_idx, test_idx in splitter.split(X, y):
         n_cal = min(config.classifier.calibration_folds, int(min(Counter(y[train_idx]).values())))
-        clf = build_classifier(config.classifier, max(n_cal, 2), config.seed).fit(X[train_idx], y[train_idx])
-        probs[np.ix_(test_idx, np.searchsorted(classes, clf.classes_))] = clf.predict_proba(X[test_idx])
+        clf = build_classifier(config.classifier, max(n_cal, 2), config.seed).fit(
+            X[train_idx], y[train_idx]
+        )
+        probs[np.ix_(test_idx, np.searchsorted(classes, clf.classes_))] = clf.predict_proba(
+            X[test_idx]
+        )
     return probs, classes
 
 
-def macro_f1_with_fallback(y: np.ndarray, probs: np.ndarray, classes: np.ndarray, threshold: float, fallback: str) -> float:
+def macro_f1_with_fallback(
+    y: np.ndarray, probs: np.ndarray, classes: np.ndarray, threshold: float, fallback: str
+) -> float:
     """Macro-F1 when predictions below ``threshold`` become the fallback intent."""
     pred = classes[probs.argmax(axis=1)].astype(object)
     pred[probs.max(axis=1) < threshold] = fallback
     return float(f1_score(y, pred, average="macro", zero_division=0))
 
 
-def prepare_docs(examples: Sequence[Example], tokenizer: Tokenizer, config: TrainConfig) -> list[Prepared]:
+def prepare_docs(
+    examples: Sequence[Example], tokenizer: Tokenizer, config: TrainConfig
+) -> list[Prepared]:
     """Normalise and segment the examples for the feature analyzers."""
     docs = []
     for e in examples:
@@ -149,7 +167,7 @@ def train_model(
     finished = time.perf_counter()
     metadata = {
         "format_version": 1,
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "data_hash": data_hash(examples),
         "n_examples": len(examples),
         "intents": sorted(counts),
@@ -159,8 +177,12 @@ def train_model(
         "threshold_tuning": tuning,
         "config": config.to_dict(),
         "libraries": library_versions(),
-        "timings_s": {"features": round(t_features - started, 3), "fit": round(t_fit - t_features, 3),
-                      "threshold": round(finished - t_fit, 3), "total": round(finished - started, 3)},
+        "timings_s": {
+            "features": round(t_features - started, 3),
+            "fit": round(t_fit - t_features, 3),
+            "threshold": round(finished - t_fit, 3),
+            "total": round(finished - started, 3),
+        },
     }
     say(f"trained in {finished - started:.1f}s, fallback threshold {threshold:.2f}")
     return NluModel(

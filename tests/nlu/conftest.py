@@ -39,5 +39,9 @@ def mini_model() -> NluModel:
     from nlu.training import train_model
 
     examples = load_examples([DATA / "mini.yml"])
-    return train_model(examples, TrainConfig(), userdict=USERDICT.read_text(encoding="utf-8"),
-                       lexicon=load_yaml(LEXICON))
+    return train_model(
+        examples,
+        TrainConfig(),
+        userdict=USERDICT.read_text(encoding="utf-8"),
+        lexicon=load_yaml(LEXICON),
+    )

@@ -14,7 +14,9 @@ from nlu.model import NluModel
 MESSAGES = ["我的訂單SO2026110512345到哪裡了", "I want to return this, it cost $25", "曝光补偿", ""]
 
 
-def test_saved_model_parses_exactly_like_the_trained_one(mini_model: NluModel, tmp_path: Path, today) -> None:
+def test_saved_model_parses_exactly_like_the_trained_one(
+    mini_model: NluModel, tmp_path: Path, today
+) -> None:
     path = tmp_path / "m.npz"
     mini_model.save(path)
     loaded = load_model(path)
@@ -33,7 +35,7 @@ def test_pickle_is_refused_without_being_executed(tmp_path: Path) -> None:
     payload = tmp_path / "evil.npz"
 
     class Evil:
-        def __reduce__(self):  # noqa: ANN204 - pickle protocol
+        def __reduce__(self):
             return (Path.touch, (marker,))
 
     payload.write_bytes(pickle.dumps(Evil()))
@@ -57,11 +59,20 @@ def test_foreign_npz_is_refused(tmp_path: Path) -> None:
         load_model(path)
 
 
-def test_parsing_with_a_loaded_model_does_not_import_scikit_learn(mini_model: NluModel, tmp_path: Path) -> None:
+def test_parsing_with_a_loaded_model_does_not_import_scikit_learn(
+    mini_model: NluModel, tmp_path: Path
+) -> None:
     path = tmp_path / "m.npz"
     mini_model.save(path)
-    code = (f"import sys, nlu; m = nlu.load_model({str(path)!r}); m.parse('where is my order'); "
-            "print(sorted({k.split('.')[0] for k in sys.modules} & {'sklearn', 'scipy', 'matplotlib'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
+    code = (
+        f"import sys, nlu; m = nlu.load_model({str(path)!r}); m.parse('where is my order'); "
+        "print(sorted({k.split('.')[0] for k in sys.modules} & {'sklearn', 'scipy', 'matplotlib'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert out.stdout.strip() == "[]"

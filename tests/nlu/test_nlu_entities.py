@@ -41,7 +41,9 @@ def test_taiwan_mobile_number(today: date) -> None:
     assert _one("電話 0912-345-678", today, "phone")["value"] == "0912345678"
 
 
-@pytest.mark.parametrize("text", ["手机尾号5678", "後四碼 5678", "last 4 digits are 5678", "phone ending in 5678"])
+@pytest.mark.parametrize(
+    "text", ["手机尾号5678", "後四碼 5678", "last 4 digits are 5678", "phone ending in 5678"]
+)
 def test_last_four_digits_of_the_phone(today: date, text: str) -> None:
     e = _one(text, today, "phone_last4")
     assert e["value"] == "5678"

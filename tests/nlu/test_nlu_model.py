@@ -28,15 +28,26 @@ def test_parse_returns_rasa_format_with_sensitive_and_language(mini_model: NluMo
 
 @pytest.mark.parametrize("text", ["where is my package", "我想退货", "謝謝你"])
 def test_understands_its_own_intents_in_each_language(mini_model: NluModel, text: str) -> None:
-    expected = {"where is my package": "order_status", "我想退货": "return_request", "謝謝你": "thanks"}[text]
+    expected = {
+        "where is my package": "order_status",
+        "我想退货": "return_request",
+        "謝謝你": "thanks",
+    }[text]
     assert mini_model.parse(text)["intent"]["name"] == expected
 
 
 @pytest.mark.parametrize(
     ("kind", "calibration"),
-    [("linearsvc", "sigmoid"), ("linearsvc", "temperature"), ("logreg", "none"), ("sgd", "sigmoid")],
+    [
+        ("linearsvc", "sigmoid"),
+        ("linearsvc", "temperature"),
+        ("logreg", "none"),
+        ("sgd", "sigmoid"),
+    ],
 )
-def test_single_message_scores_equal_the_scikit_learn_pipeline(data_dir: Path, kind: str, calibration: str) -> None:
+def test_single_message_scores_equal_the_scikit_learn_pipeline(
+    data_dir: Path, kind: str, calibration: str
+) -> None:
     config = TrainConfig(classifier=ClassifierParams(kind=kind, calibration=calibration))
     examples = load_examples([data_dir / "mini.yml"])
     docs = prepare_docs(examples, Tokenizer(), config)
@@ -45,21 +56,29 @@ def test_single_message_scores_equal_the_scikit_learn_pipeline(data_dir: Path, k
     estimator = fit_classifier(union.fit_transform(docs), y, config)
     pipeline = Pipeline([("features", union), ("classifier", estimator)])
     space, scorer = space_from_union(config.features, union), scorer_from_estimator(estimator)
-    probe = docs[:5] + prepare_docs(load_examples([data_dir / "helpdesk.csv"])[:3], Tokenizer(), config)
+    probe = docs[:5] + prepare_docs(
+        load_examples([data_dir / "helpdesk.csv"])[:3], Tokenizer(), config
+    )
     expected = pipeline.predict_proba(probe)
     fast = np.array([scorer.scores(*space.transform_one(doc)) for doc in probe])
     np.testing.assert_allclose(fast, expected, atol=1e-9)
 
 
 def test_binary_problem_scores_equal_the_scikit_learn_pipeline(data_dir: Path) -> None:
-    examples = [e for e in load_examples([data_dir / "helpdesk.csv"]) if e.intent != "software_request"]
+    examples = [
+        e for e in load_examples([data_dir / "helpdesk.csv"]) if e.intent != "software_request"
+    ]
     config = TrainConfig()
     docs = prepare_docs(examples, Tokenizer(), config)
     union = build_union(config.features)
-    estimator = fit_classifier(union.fit_transform(docs), np.array([e.intent for e in examples]), config)
+    estimator = fit_classifier(
+        union.fit_transform(docs), np.array([e.intent for e in examples]), config
+    )
     space, scorer = space_from_union(config.features, union), scorer_from_estimator(estimator)
     fast = np.array([scorer.scores(*space.transform_one(doc)) for doc in docs])
-    np.testing.assert_allclose(fast, Pipeline([("f", union), ("c", estimator)]).predict_proba(docs), atol=1e-9)
+    np.testing.assert_allclose(
+        fast, Pipeline([("f", union), ("c", estimator)]).predict_proba(docs), atol=1e-9
+    )
 
 
 def test_below_the_threshold_the_intent_falls_back_but_the_ranking_is_kept(data_dir: Path) -> None:
@@ -78,8 +97,15 @@ def test_threshold_is_tuned_and_recorded_when_not_configured(mini_model: NluMode
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\t ", "退" * 100_000, "\x00\xff\ufffd\x1b[31m" * 50, "😀😀😀🎉", "我的order號碼是ＳＯ12345678901 pls ✅",
-     "\ud800 lone surrogate"],
+    [
+        "",
+        "   \n\t ",
+        "退" * 100_000,
+        "\x00\xff\ufffd\x1b[31m" * 50,
+        "😀😀😀🎉",
+        "我的order號碼是ＳＯ12345678901 pls ✅",
+        "\ud800 lone surrogate",
+    ],
 )
 def test_bad_input_gives_a_valid_result(mini_model: NluModel, text: str) -> None:
     result = mini_model.parse(text)
@@ -97,7 +123,10 @@ def test_message_without_known_features_is_out_of_scope(mini_model: NluModel) ->
 def test_pipeline_trains_unchanged_on_a_csv_of_another_domain(data_dir: Path) -> None:
     model = train_model(load_examples([data_dir / "helpdesk.csv"]))
     assert set(model.intents) == {"hardware_fault", "password_reset", "software_request"}
-    assert model.parse("please install excel for me")["intent_ranking"][0]["name"] == "software_request"
+    assert (
+        model.parse("please install excel for me")["intent_ranking"][0]["name"]
+        == "software_request"
+    )
     assert model.parse("my screen is black")["intent_ranking"][0]["name"] == "hardware_fault"
     assert model.parse("I will sue you")["sensitive"] == []  # no lexicon given
 

@@ -16,13 +16,19 @@ from nlu.sensitive import SensitiveHit, SensitiveMatcher
         ("I'm calling a journalist", "media", "journalist"),
         ("我去12315投诉", "regulator", "12315"),
         ("我要找消保官", "regulator", "消保官"),
-        ("reporting you to the consumer protection agency", "regulator", "consumer protection agency"),
+        (
+            "reporting you to the consumer protection agency",
+            "regulator",
+            "consumer protection agency",
+        ),
         ("充电的时候冒烟了", "safety", "冒烟"),
         ("插頭漏電", "safety", "漏電"),
         ("the charger caught fire", "safety", "caught fire"),
     ],
 )
-def test_sensitive_word_is_found_with_its_category(matcher: SensitiveMatcher, text: str, category: str, word: str) -> None:
+def test_sensitive_word_is_found_with_its_category(
+    matcher: SensitiveMatcher, text: str, category: str, word: str
+) -> None:
     hits = matcher.find(text)
     assert [(h.category, h.word) for h in hits][:1] == [(category, word)]
     assert text[hits[0].start : hits[0].end] == word
@@ -30,8 +36,15 @@ def test_sensitive_word_is_found_with_its_category(matcher: SensitiveMatcher, te
 
 @pytest.mark.parametrize(
     "text",
-    ["曝光补偿怎么调", "这个播放器支持多媒体吗", "Does it work with Fire TV?", "I ordered court shoes in size 7",
-     "there is an issue with my order", "订单号2026123151234", "我气炸了"],
+    [
+        "曝光补偿怎么调",
+        "这个播放器支持多媒体吗",
+        "Does it work with Fire TV?",
+        "I ordered court shoes in size 7",
+        "there is an issue with my order",
+        "订单号2026123151234",
+        "我气炸了",
+    ],
 )
 def test_benign_phrases_do_not_fire(matcher: SensitiveMatcher, text: str) -> None:
     assert matcher.find(text) == []
@@ -42,7 +55,9 @@ def test_benign_phrase_does_not_hide_a_real_threat_elsewhere(matcher: SensitiveM
     assert [(h.word, h.start) for h in hits] == [("曝光", 10)]
 
 
-def test_full_width_and_upper_case_input_matches_with_original_offsets(matcher: SensitiveMatcher) -> None:
+def test_full_width_and_upper_case_input_matches_with_original_offsets(
+    matcher: SensitiveMatcher,
+) -> None:
     text = "ＩＷＩＬＬ ＳＵＥ ＹＯＵ"
     (hit,) = matcher.find(text)
     assert hit == SensitiveHit("ＳＵＥ", "legal", 6, 9, "sue")
