@@ -1,0 +1,47 @@
+"""What every channel adapter shares: the engine's entry point and the store-down signal.
+
+A channel turns a platform update into an `InboundMessage` and gives it to `ChannelIntake`,
+which runs the (synchronous) dialogue engine off the event loop. The engine stores the message
+and writes its replies to the outbox itself, so the adapter only nudges the outbox worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from bot.messages import InboundMessage, OutboundMessage
+
+Handle = Callable[[InboundMessage], list[OutboundMessage]]
+"""The engine's transport-free turn: store the message, decide, queue the replies."""
+
+
+class StoreUnavailable(Exception):
+    """The database did not answer. The platform must redeliver later (webhook: 503)."""
+
+
+def is_store_outage(exc: BaseException) -> bool:
+    """Connection-level database failures (as opposed to bugs or constraint violations)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+class ChannelIntake:
+    """Hands inbound messages to the engine and wakes the outbox after each turn."""
+
+    def __init__(self, handle: Handle, wake: Callable[[], None] | None = None) -> None:
+        self._handle = handle
+        self._wake = wake
+
+    async def accept(self, message: InboundMessage) -> list[OutboundMessage]:
+        """Run one turn; a database outage surfaces as `StoreUnavailable`."""
+        try:
+            replies = await asyncio.to_thread(self._handle, message)
+        except Exception as exc:
+            if is_store_outage(exc):
+                raise StoreUnavailable(str(exc)) from exc
+            raise
+        if self._wake is not None:
+            self._wake()
+        return replies
