@@ -24,6 +24,8 @@ class Case(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
     order_id: Mapped[str | None] = mapped_column(String(32), index=True)
     issue: Mapped[str] = mapped_column(String(48), default="")  # intent / issue category
+    category: Mapped[str] = mapped_column(String(64), default="")  # product category (skills)
+    channel: Mapped[str] = mapped_column(String(16), default="")
     status: Mapped[CaseStatus] = enum_column(CaseStatus, default=CaseStatus.NEW)
     priority: Mapped[CasePriority] = enum_column(CasePriority)
     queue: Mapped[str] = mapped_column(ForeignKey("queues.name"))

@@ -3,6 +3,7 @@
 from handoff.store.base import Base
 from handoff.store.cases import AuditTrailViolation, Case, CaseEvent, CaseSerial, Notification
 from handoff.store.chat import Conversation, Evidence, Message, OutboxMessage
+from handoff.store.contacts import Contact
 from handoff.store.enums import (
     AgentRole,
     Author,
@@ -19,7 +20,8 @@ from handoff.store.people import Agent, Customer, CustomerLink, ProcessedEvent, 
 
 __all__ = [
     "Agent", "AgentRole", "AuditTrailViolation", "Author", "Base", "Case", "CaseEvent",
-    "CasePriority", "CaseSerial", "CaseStatus", "Conversation", "ConversationMode", "Customer",
+    "CasePriority", "CaseSerial", "CaseStatus", "Contact", "Conversation", "ConversationMode",
+    "Customer",
     "CustomerLink", "Direction", "Evidence", "EvidenceKind", "Message", "Notification", "Order",
     "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue",
 ]
