@@ -25,6 +25,9 @@ from nlu.model import NluModel
 class ModelSlot(Protocol):
     """Where the running bot keeps its NLU model (swapped without a restart)."""
 
+    @property
+    def model(self) -> NluModel: ...
+
     def swap(self, model: NluModel) -> None: ...
 
 

@@ -64,3 +64,18 @@ def customer_turns(sqlite_db: Database) -> Iterator[Any]:
             return message.id
 
     yield add
+
+
+@pytest.fixture(scope="session")
+def english_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model trained once per test run on the English examples (a few seconds)."""
+    from bot.review.worker import train
+
+    data = tmp_path_factory.mktemp("en_training")
+    (data / "nlu").mkdir()
+    shutil.copy(SOURCE / "nlu" / "en.yml", data / "nlu" / "en.yml")
+    shutil.copy(SOURCE / "nlu_config.yml", data / "nlu_config.yml")
+    shutil.copytree(SOURCE / "lexicons", data / "lexicons")
+    path = data / "model.npz"
+    train(data).save(path)
+    return path

@@ -95,6 +95,10 @@ class _Slot:
     def __init__(self) -> None:
         self.models: list[Any] = []
 
+    @property
+    def model(self) -> Any:
+        return self.models[-1]
+
     def swap(self, model: Any) -> None:
         self.models.append(model)
 

@@ -1,0 +1,54 @@
+"""The agent console: server-rendered pages under ``/console/`` on the bot's aiohttp app.
+
+``setup_console(app, runtime)`` mounts it as a sub-application with its own guard (sign-in,
+CSRF, security headers). Pages are thin: they call the handoff services and the review loop and
+render ``templates/console/*.html`` through the one autoescaping Jinja environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.review.jobs import Retrainer
+from bot.web.console.auth import guard, setup_auth
+from bot.web.console.common import PREFIX, RETRAINER, RUNTIME, SIGNER, ConsoleRuntime
+from bot.web.console.live import setup_live
+from bot.web.console.pages_trainer import setup_trainer
+from bot.web.console.sessions import Signer
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_console(runtime: ConsoleRuntime) -> web.Application:
+    """The console sub-application (mounted at ``/console``)."""
+    settings = runtime.settings
+    console = web.Application(middlewares=[guard])
+    console[RUNTIME] = runtime
+    console[SIGNER] = Signer(settings.secret_key.get_secret_value())
+    console[RETRAINER] = Retrainer(settings.training_data_dir, settings.nlu_model_path,
+                                   settings.var_dir / "nlu_review")
+    console.on_cleanup.append(_stop_retrain)
+    setup_auth(console)
+    setup_live(console)
+    setup_trainer(console)
+    console.router.add_static("/static", STATIC_DIR)
+    return console
+
+
+def setup_console(app: web.Application, runtime: ConsoleRuntime) -> None:
+    """Mount the console on the bot's web app; ``/console`` redirects to ``/console/``."""
+    app.add_subapp(PREFIX, create_console(runtime))
+    app.router.add_get(PREFIX, _to_console)
+
+
+async def _to_console(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound(f"{PREFIX}/")
+
+
+async def _stop_retrain(app: web.Application) -> None:
+    await app[RETRAINER].close()
+
+
+__all__ = ["create_console", "setup_console"]

@@ -1,0 +1,40 @@
+"""Test helpers: serve an aiohttp app on a free loopback port; agents with passwords."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from aiohttp import web
+
+from bot.web.console.passwords import hash_password
+from handoff.store.db import Database
+from handoff.store.models import Agent, AgentRole
+
+PASSWORD = "correct horse battery staple"
+
+
+@asynccontextmanager
+async def serve(app: web.Application) -> AsyncIterator[str]:
+    """Run ``app`` on 127.0.0.1 (port chosen by the OS); yields the base URL."""
+    runner = web.AppRunner(app, shutdown_timeout=2.0)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def add_agent(db: Database, name: str, role: AgentRole, queues: list[str], at: datetime,
+              password: str = PASSWORD, skills: list[str] | None = None) -> int:
+    """An active agent who can sign in to the console with ``password``."""
+    with db.session() as session:
+        agent = Agent(name=name, display_name=name.title(), role=role, queues=queues,
+                      skills=skills or [], password_hash=hash_password(password), created_at=at)
+        session.add(agent)
+        session.flush()
+        return agent.id
