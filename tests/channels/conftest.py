@@ -7,6 +7,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tg_emulator import Emulator, install_reason
@@ -40,12 +41,9 @@ def bot_token() -> str:
 
 
 def telegram_settings(tmp_path: Path, database: Database, token: str, base_url: str,
-                      **extra: object) -> Settings:
+                      **extra: Any) -> Settings:
     return Settings(var_dir=tmp_path / "var", database_url=database.url,
                     telegram_bot_token=token, telegram_api_base_url=base_url, **extra)
-
-
-ChannelFactory = Callable[..., "AsyncIterator[TelegramChannel]"]
 
 
 @pytest.fixture
