@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from aiohttp import web
 
 from bot.web.console.passwords import hash_password
+from handoff.clock import Clock
+from handoff.settings import Settings
 from handoff.store.db import Database
 from handoff.store.models import Agent, AgentRole
+from nlu import NluModel
 
 PASSWORD = "correct horse battery staple"
 
@@ -38,3 +42,23 @@ def add_agent(db: Database, name: str, role: AgentRole, queues: list[str], at: d
         session.add(agent)
         session.flush()
         return agent.id
+
+
+class Holder:
+    """A model slot like the bot's ModelHolder (swap replaces the model in use)."""
+
+    def __init__(self, model: NluModel) -> None:
+        self.model = model
+
+    def swap(self, model: NluModel) -> None:
+        self.model = model
+
+
+@dataclass
+class Runtime:
+    """The parts of the bot runtime the console needs, for tests of the console alone."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    models: Holder

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,24 +17,8 @@ from handoff.clock import ManualClock
 from handoff.settings import Settings
 from handoff.store.db import Database
 from handoff.store.models import Agent, AgentRole
-from nlu import NluModel, load_model
-from tests.console.helpers import PASSWORD, add_agent, serve
-
-
-class Holder:
-    def __init__(self, model: NluModel) -> None:
-        self.model = model
-
-    def swap(self, model: NluModel) -> None:
-        self.model = model
-
-
-@dataclass
-class Runtime:
-    settings: Settings
-    db: Database
-    clock: ManualClock
-    nlu: Holder
+from nlu import load_model
+from tests.console.helpers import PASSWORD, Holder, Runtime, add_agent, serve
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ async def training(request: web.Request) -> web.StreamResponse:
     require_role(request, *TRAINERS)
     desk = _desk(request)
     sample = request.query.get("try", "").strip()
-    parsed = runtime_of(request).nlu.model.parse(sample) if sample else None
+    parsed = runtime_of(request).models.model.parse(sample) if sample else None
     return render(request, "training.html", title="Training", items=desk.pending(),
                   intents=desk.intents, dismiss=DISMISS, job=request.app[RETRAINER].status,
                   states=JobState, sample=sample, parsed=parsed,
@@ -64,7 +64,7 @@ async def retrain(request: web.Request) -> web.StreamResponse:
 async def deploy(request: web.Request) -> web.StreamResponse:
     require_role(request, *TRAINERS)
     try:
-        await request.app[RETRAINER].deploy(runtime_of(request).nlu)
+        await request.app[RETRAINER].deploy(runtime_of(request).models)
     except JobBusy as exc:
         raise web.HTTPConflict(text=str(exc)) from exc
     raise see_other(f"{PAGE}?notice=deployed")
