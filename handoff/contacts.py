@@ -65,7 +65,7 @@ def link_identity(session: Session, customer: Customer, order_id: str, now: date
         for model in (Customer, Contact, Case):
             session.execute(update(model).where(model.person_id == old)
                             .values(person_id=target))
-        session.refresh(customer)
+        customer.person_id = target
     customer.verified_order_id = order_id
     _copy_order_details(session, customer, order_id)
     session.add(CustomerLink(customer_id=customer.id, person_id=target, order_id=order_id,
