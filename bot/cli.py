@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.commands.review import review as nlu_review
+from bot.commands.serve import serve as serve_command
 from handoff.migrate import upgrade
 from handoff.order_import import OrderImportError, import_orders
 from handoff.settings import Settings, load_settings
@@ -94,12 +95,17 @@ def orders_import(ctx: click.Context, file: Path) -> None:
 
 
 @cli.command()
+@click.option("--no-serve", is_flag=True, help="Set up only; do not start the web server.")
 @click.pass_context
-def demo(ctx: click.Context) -> None:
-    """Set up the demo: migrate the database and import demo orders dated around today."""
+def demo(ctx: click.Context, no_serve: bool) -> None:
+    """Run the demo: train the model if missing, migrate, import demo orders dated around
+    today, then serve the web chat and print its URL."""
     from bot.demo import render_demo_orders
+    from bot.model_holder import ensure_model_file
 
     settings = settings_of(ctx)
+    if ensure_model_file(settings.training_data_dir, settings.nlu_model_path):
+        click.echo(f"demo: trained the NLU model into {settings.nlu_model_path}")
     ctx.invoke(db_upgrade)
     rendered = settings.var_dir / "demo_orders.json"
     today = datetime.now(ZoneInfo(settings.timezone)).date()
@@ -108,9 +114,14 @@ def demo(ctx: click.Context) -> None:
     )
     ctx.invoke(orders_import, file=rendered)
     click.echo(f"demo: {count} demo orders dated relative to {today.isoformat()}")
+    if not no_serve:
+        from bot.commands.serve import run_server
+
+        run_server(settings, settings.host, settings.port)
 
 
 cli.add_command(nlu_group)
+cli.add_command(serve_command)
 nlu_group.add_command(nlu_review)
 
 

@@ -1,0 +1,60 @@
+"""The turn an action runs in: the engine's open transaction, or — under the standalone action
+server — a transaction of its own on the conversation named by the tracker's ``sender_id``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from rasa_sdk import Tracker
+from sqlalchemy.orm import Session
+
+from bot.runtime import Runtime, current
+from handoff.ports import TurnFacts
+from handoff.store.models import Conversation, Customer, Message
+
+ACTION_SERVER_CHANNEL = "rasa"
+
+
+@dataclass(frozen=True)
+class Turn:
+    runtime: Runtime
+    session: Session
+    customer: Customer
+    conversation: Conversation
+    message: Message | None
+    facts: TurnFacts | None
+    now: datetime
+
+
+_turn: ContextVar[Turn | None] = ContextVar("bot_turn", default=None)
+
+
+@contextmanager
+def engine_turn(turn: Turn) -> Iterator[None]:
+    """Set by the engine around the actions it runs."""
+    token = _turn.set(turn)
+    try:
+        yield
+    finally:
+        _turn.reset(token)
+
+
+@contextmanager
+def turn_for(tracker: Tracker) -> Iterator[Turn]:
+    """The engine's turn, or a new transaction for a call from the action server."""
+    turn = _turn.get()
+    if turn is not None:
+        yield turn
+        return
+    from bot.engine.store import open_conversation
+
+    runtime = current()
+    with runtime.db.session() as session:
+        now = runtime.clock.now()
+        customer, conversation = open_conversation(
+            session, ACTION_SERVER_CHANNEL, str(tracker.sender_id), now)
+        yield Turn(runtime, session, customer, conversation, None, None, now)

@@ -1,0 +1,50 @@
+"""``action_faq``: answers for invoices, product usage, account and payment basics from
+``training_data/faq.yml``, with a human offered when the answer does not help."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.common import (
+    button,
+    findings_event,
+    findings_of,
+    locale_of,
+    noted,
+    say,
+    updated,
+)
+from bot.actions.context import Turn, turn_for
+
+
+class ActionFaq(Action):
+    """Answer the FAQ intent of the latest message; an active flow is resumed afterwards."""
+
+    def name(self) -> str:
+        return "action_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        with turn_for(tracker) as turn:
+            return self.execute(dispatcher, tracker, turn)
+
+    def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                turn: Turn) -> list[EventType]:
+        intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False) or ""
+        faq = turn.runtime.faq
+        if intent not in faq.intents:
+            intent = tracker.get_slot("faq_topic") or ""
+        if intent not in faq.intents:
+            say(dispatcher, tracker, turn, "fallback", buttons=[])
+            return []
+        answer = faq.answer(intent, locale_of(tracker, turn), turn.runtime.settings.default_locale)
+        buttons = [button(tracker, turn, "not_helpful", "/handoff:not_helpful")]
+        say(dispatcher, tracker, turn, "faq_answer", buttons=buttons, topic=intent,
+            answer=answer, flow=tracker.get_slot("flow") or "",
+            requested_slot=tracker.get_slot("requested_slot") or "")
+        findings = findings_of(tracker)
+        findings = noted(updated(findings, issue=findings.issue or intent), f"FAQ: {intent}")
+        return [findings_event(findings)]

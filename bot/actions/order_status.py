@@ -1,0 +1,59 @@
+"""``action_order_status``: where is my order — status, carrier, tracking number, dates, ETA."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.common import end_flow, findings_event, findings_of, noted, say, updated
+from bot.actions.context import Turn, turn_for
+from bot.actions.identify import identify
+from handoff.orders import OrderView
+
+
+def order_context(order: OrderView, turn: Turn) -> dict[str, Any]:
+    """The order as template variables (dates in shop time, ISO format)."""
+    tz = ZoneInfo(turn.runtime.settings.timezone)
+    estimate = turn.runtime.dialogue
+
+    def day(instant: datetime | None) -> str:
+        return instant.astimezone(tz).date().isoformat() if instant else ""
+
+    eta = order.shipped_at + timedelta(days=estimate.transit_days) if order.shipped_at else None
+    return {"order_id": order.order_id, "item": order.item, "status": order.status.value,
+            "carrier": order.carrier, "tracking_no": order.tracking_no,
+            "paid_on": day(order.paid_at), "shipped_on": day(order.shipped_at),
+            "delivered_on": day(order.delivered_at), "eta": day(eta),
+            "ship_within_hours": estimate.ship_within_hours,
+            "customer": order.customer_name, "phone": order.phone_masked}
+
+
+class ActionOrderStatus(Action):
+    """Identify the order (with the phone check), then tell its status."""
+
+    def name(self) -> str:
+        return "action_order_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        # Synchronous store access: in-process the engine already runs in a worker thread.
+        with turn_for(tracker) as turn:
+            return self.execute(dispatcher, tracker, turn)
+
+    def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                turn: Turn) -> list[EventType]:
+        found = identify(dispatcher, tracker, turn)
+        if found.order is None:
+            return found.events
+        context = order_context(found.order, turn)
+        say(dispatcher, tracker, turn, "order_status", **context)
+        findings = updated(findings_of(tracker), order_id=found.order.order_id,
+                           issue=findings_of(tracker).issue or "order_status")
+        findings = noted(findings, f"order status: {found.order.status.value}")
+        return [*found.events, *end_flow(), findings_event(findings)]

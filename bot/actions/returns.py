@@ -1,0 +1,103 @@
+"""``action_check_return_eligibility``: return / exchange / refund against the policy file."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.common import (
+    end_flow,
+    findings_event,
+    findings_of,
+    hand_off,
+    human_button,
+    locale_of,
+    noted,
+    say,
+    updated,
+)
+from bot.actions.context import Turn, turn_for
+from bot.actions.identify import identify
+from bot.actions.order_status import order_context
+from bot.policy.returns import Decision, DecisionInput, Outcome, RequestKind, decide
+from handoff.orders import OrderView
+from handoff.ports import BotFindings
+
+
+def rma_number(order: OrderView, turn: Turn) -> str:
+    """Stable per order and day, so a redelivered turn issues the same number."""
+    day = turn.now.astimezone(ZoneInfo(turn.runtime.settings.timezone)).strftime("%Y%m%d")
+    return f"{turn.runtime.policy.rma_prefix}{day}{order.order_id[-6:]}"
+
+
+class ActionCheckReturnEligibility(Action):
+    """Decide a return, defect exchange or refund; eligible → RMA and next steps; over the L1
+    limit → L2 approval; not eligible → the precise reason and a human offered."""
+
+    def name(self) -> str:
+        return "action_check_return_eligibility"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        with turn_for(tracker) as turn:
+            return self.execute(dispatcher, tracker, turn)
+
+    def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                turn: Turn) -> list[EventType]:
+        found = identify(dispatcher, tracker, turn)
+        if found.order is None:
+            return found.events
+        kind = RequestKind(tracker.get_slot("request_kind") or RequestKind.RETURN)
+        settings = turn.runtime.settings
+        decision = decide(turn.runtime.policy, DecisionInput(
+            found.order, kind, turn.now, settings.timezone, settings.currency,
+            settings.l1_refund_limit))
+        if decision.outcome.eligible and decision.outcome is not Outcome.FAST_REFUND:
+            decision = Decision(decision.outcome, decision.reason, decision.policy,
+                                decision.days_since_delivery, decision.amount_in_shop_currency,
+                                rma_number(found.order, turn))
+        findings = updated(findings_of(tracker), order_id=found.order.order_id,
+                           issue=findings_of(tracker).issue or f"{kind.value}_request",
+                           wants=kind.value, decision=decision.to_dict(),
+                           refund_amount=decision.amount_in_shop_currency)
+        findings = noted(findings, f"{kind.value}: {decision.outcome.value} ({decision.reason})")
+        context: dict[str, Any] = {**order_context(found.order, turn),
+                   **_decision_context(decision, found.order, locale_of(tracker, turn), turn)}
+        return [*found.events, *self._answer(dispatcher, tracker, turn, decision, context,
+                                             findings)]
+
+    def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
+                decision: Decision, context: dict[str, Any], findings: BotFindings,
+                ) -> list[EventType]:
+        if decision.outcome is Outcome.NEEDS_APPROVAL:
+            say(dispatcher, tracker, turn, "refund_needs_approval", **context)
+            return hand_off(dispatcher, tracker, turn, "refund_over_limit", findings)
+        if not decision.outcome.eligible:
+            say(dispatcher, tracker, turn, "return_not_eligible",
+                buttons=[human_button(tracker, turn, "return_not_eligible")], **context)
+            return [*end_flow(), findings_event(findings)]
+        say(dispatcher, tracker, turn, f"return_{decision.outcome.value}", **context)
+        if decision.outcome is Outcome.DEFECT_EXCHANGE:
+            # The exchange is reviewed on photos: continue straight into evidence collection.
+            return [SlotSet("flow", "evidence"), SlotSet("issue", "quality_issue"),
+                    SlotSet("requested_slot", "photos"), findings_event(findings)]
+        return [*end_flow(), findings_event(findings)]
+
+
+def _decision_context(decision: Decision, order: OrderView, locale: str,
+                      turn: Turn) -> dict[str, Any]:
+    policy = turn.runtime.policy
+    return {"outcome": decision.outcome.value, "reason": decision.reason,
+            "rma": decision.rma or "", "days": decision.days_since_delivery,
+            "amount": decision.amount_in_shop_currency or "",
+            "currency": turn.runtime.settings.currency,
+            "limit": str(turn.runtime.settings.l1_refund_limit),
+            "return_address": policy.return_address.get(locale, ""),
+            "pickup": order.category in policy.pickup_categories,
+            "no_reason_days": policy.no_reason.days,
+            "unused_days": policy.unused.days, "defect_days": policy.defect_days}

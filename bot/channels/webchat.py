@@ -1,0 +1,159 @@
+"""The web chat channel: a JSON/multipart API the widget (and any website) talks to, and the
+widget page itself. Thin: it validates input, turns it into an `InboundMessage`, and calls
+`Bot.handle` in a thread.
+
+``POST /webchat/api/messages``  ``{"user_id", "text", "message_id"?}`` (or multipart + ``photo``)
+``GET  /webchat/api/messages?user_id=…&after=…``  later replies (agents), for polling
+``GET  /webchat/``  the chat page
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from bot.engine.history import (
+    conversation_view,
+    find_conversation,
+    last_outbound_id,
+    outbound_after,
+)
+from bot.evidence import EvidenceRejected, sniff_image
+from bot.messages import Attachment, AttachmentKind, InboundMessage
+from bot.runtime import Runtime
+from bot.web.errors import ApiError
+from bot.web.keys import BOT, RUNTIME, SENDERS
+from bot.web.payloads import read_json
+from handoff.templating import environment
+
+CHANNEL = "webchat"
+_MAX_ID = 128
+
+
+class WebchatSender:
+    """Outbox sender for the widget: it polls, so a stored reply is already delivered."""
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        return None
+
+
+def _field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ApiError(400, f'"{name}" must be a non-empty string')
+    if name != "text" and len(value) > _MAX_ID:
+        raise ApiError(400, f'"{name}" is longer than {_MAX_ID} characters')
+    return value
+
+
+async def _read_multipart(request: web.Request, max_bytes: int) -> tuple[dict[str, Any], bytes]:
+    fields: dict[str, Any] = {}
+    photo = b""
+    async for part in await request.multipart():
+        if not isinstance(part, BodyPartReader):
+            continue
+        if part.name == "photo":
+            photo = await _read_limited(part, max_bytes)
+        elif part.name in ("user_id", "text", "message_id", "payload"):
+            fields[part.name] = await part.text()
+    return fields, photo
+
+
+async def _read_limited(part: BodyPartReader, max_bytes: int) -> bytes:
+    data = bytearray()
+    while chunk := await part.read_chunk():
+        data.extend(chunk)
+        if len(data) > max_bytes:
+            raise ApiError(413, f"the photo is larger than {max_bytes} bytes")
+    return bytes(data)
+
+
+async def _inbound(request: web.Request, runtime: Runtime) -> InboundMessage:
+    photo = b""
+    if request.content_type.startswith("multipart/"):
+        body, photo = await _read_multipart(request, runtime.settings.evidence_max_bytes)
+    else:
+        body = await read_json(request)
+    user_id = _field(body, "user_id", required=True)
+    text = _field(body, "text", required=False) or ""
+    if len(text) > runtime.dialogue.max_text_chars:
+        raise ApiError(413, f'"text" is longer than {runtime.dialogue.max_text_chars} characters')
+    if not text.strip() and not photo:
+        raise ApiError(400, 'send "text" or a "photo"')
+    attachments = (_photo(photo, runtime),) if photo else ()
+    assert user_id is not None
+    return InboundMessage(CHANNEL, user_id, text.strip(), attachments,
+                          _field(body, "message_id", required=False) or uuid.uuid4().hex,
+                          payload=_field(body, "payload", required=False))
+
+
+def _photo(data: bytes, runtime: Runtime) -> Attachment:
+    try:
+        content_type = sniff_image(data, runtime.settings.evidence_max_bytes)
+    except EvidenceRejected as exc:
+        raise ApiError(413 if exc.code == "too_large" else 415, str(exc)) from exc
+    return Attachment(AttachmentKind.IMAGE, content_type, data)
+
+
+async def post_message(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    message = await _inbound(request, runtime)
+    replies = await asyncio.to_thread(request.app[BOT].handle, message)
+    view, cursor = await asyncio.to_thread(_view, runtime, message.external_id)
+    return web.json_response({"replies": [r.to_payload() for r in replies],
+                              "conversation": view, "cursor": cursor})
+
+
+def _view(runtime: Runtime, user_id: str) -> tuple[dict[str, Any], int]:
+    with runtime.db.session() as session:
+        conversation = find_conversation(session, CHANNEL, user_id)
+        cursor = last_outbound_id(session, conversation) if conversation else 0
+        return conversation_view(session, conversation), cursor
+
+
+async def get_messages(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    user_id = request.query.get("user_id", "")
+    if not user_id or len(user_id) > _MAX_ID:
+        raise ApiError(400, '"user_id" query parameter is required')
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        raise ApiError(400, '"after" must be an integer message id') from None
+    return web.json_response(await asyncio.to_thread(_poll, runtime, user_id, after))
+
+
+def _poll(runtime: Runtime, user_id: str, after: int) -> dict[str, Any]:
+    with runtime.db.session() as session:
+        conversation = find_conversation(session, CHANNEL, user_id)
+        messages = outbound_after(session, conversation, after) if conversation else []
+        cursor = messages[-1]["id"] if messages else after
+        return {"messages": messages, "cursor": cursor,
+                "conversation": conversation_view(session, conversation)}
+
+
+async def page(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    html = environment(runtime.settings.templates_dir).get_template("webchat/index.html").render(
+        shop_name=runtime.settings.shop_name, locale=runtime.settings.default_locale,
+        poll_ms=int(runtime.dialogue.webchat_poll_seconds * 1000),
+        max_bytes=runtime.settings.evidence_max_bytes)
+    return web.Response(text=html, content_type="text/html")
+
+
+def setup_webchat(app: web.Application, runtime: Runtime) -> None:
+    """Mount the web chat routes and register its outbox sender."""
+    app.router.add_post("/webchat/api/messages", post_message)
+    app.router.add_get("/webchat/api/messages", get_messages)
+    app.router.add_get("/webchat/", page)
+    app.router.add_get("/webchat", _redirect)
+    app[SENDERS][CHANNEL] = WebchatSender()
+
+
+async def _redirect(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/webchat/")

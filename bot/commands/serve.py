@@ -1,0 +1,32 @@
+"""``aftersales serve``: the web application (web chat, APIs, console) on one port."""
+
+from __future__ import annotations
+
+import click
+from aiohttp import web
+
+from handoff.settings import Settings
+
+
+def run_server(settings: Settings, host: str, port: int) -> None:
+    """Build the runtime and serve until interrupted."""
+    from bot.runtime import build_runtime
+    from bot.web.app import create_app
+
+    if not settings.nlu_model_path.exists():
+        raise click.ClickException(
+            f"no NLU model at {settings.nlu_model_path}: run `aftersales nlu train` first")
+    app = create_app(build_runtime(settings))
+    click.echo(f"web chat: http://{host}:{port}/webchat/")
+    web.run_app(app, host=host, port=port, print=None)
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default: settings.host).")
+@click.option("--port", type=int, default=None, help="Port (default: settings.port).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the web chat, the model/parse API and the other web routes."""
+    settings = ctx.find_object(Settings)
+    assert settings is not None
+    run_server(settings, host or settings.host, port or settings.port)

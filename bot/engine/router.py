@@ -1,0 +1,71 @@
+"""Which action (or plain response) answers a turn, given the intent and the active flow.
+
+Interruptions: a new flow intent switches flows (keeping the order already identified); an FAQ
+question is answered inside a flow (the answer reminds the customer where we were); a cancel
+phrase leaves the flow; anything else inside a flow goes to the flow's action, which re-asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.engine.state import ACTION_OF_FLOW, FLOW_OF_INTENT, Dialogue
+from bot.policy.dialogue import DialogueConfig
+
+FALLBACK_INTENTS = frozenset({"out_of_scope", "nlu_fallback"})
+_SMALLTALK = {"greet": "greet", "thanks": "thanks", "goodbye": "goodbye",
+              "deny": "anything_else", "affirm": "how_can_i_help"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """Run an action (``action``) or say a response template (``template``)."""
+
+    action: str | None = None
+    template: str | None = None
+    topic_buttons: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    intent: str
+    text: str
+    has_photos: bool
+    now: datetime
+    handoff_rule: str | None = None  # from a "/handoff:<rule>" button
+
+
+def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
+          config: DialogueConfig) -> Step:
+    """The one step answering this turn (state changes such as starting a flow happen here)."""
+    if dialogue.flow and config.is_cancel(turn.text):
+        dialogue.end_flow()
+        return Step(template="cancelled")
+    if turn.intent == "handoff":
+        dialogue.slots["handoff_rule"] = turn.handoff_rule
+        return Step(action="action_handoff")
+    if turn.intent in FLOW_OF_INTENT:
+        return Step(action=dialogue.start(turn.intent, turn.now))
+    if turn.intent in faq_intents:
+        return Step(action="action_faq")
+    if dialogue.flow:
+        if turn.intent == "goodbye":
+            dialogue.end_flow()
+            return Step(template="goodbye")
+        return Step(action=ACTION_OF_FLOW[dialogue.flow])
+    return _outside_flow(dialogue, turn, config)
+
+
+def _outside_flow(dialogue: Dialogue, turn: TurnInput, config: DialogueConfig) -> Step:
+    topics = config.topics
+    if turn.has_photos:
+        return Step(template="photo_without_context",
+                    topic_buttons=("quality_issue", "shipping_damage", "wrong_or_missing_item"))
+    if turn.intent == "inform" and dialogue.slots.get("order_id"):
+        return Step(template="order_topic", topic_buttons=topics)
+    template = _SMALLTALK.get(turn.intent)
+    if template:
+        buttons = topics if template in ("greet", "how_can_i_help") else ()
+        return Step(template=template, topic_buttons=buttons)
+    return Step(template="fallback", topic_buttons=topics)

@@ -1,0 +1,108 @@
+"""The dialogue state persisted in ``Conversation.state`` (keys documented in handoff.ports)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from handoff.ports import BotFindings
+
+# Intents that start (or switch to) an L1 flow, and the flow's request kind / issue slot.
+FLOW_OF_INTENT: dict[str, tuple[str, str, str]] = {
+    "order_status": ("order_status", "request_kind", ""),
+    "return_request": ("return", "request_kind", "return"),
+    "exchange_request": ("return", "request_kind", "exchange"),
+    "refund_status": ("return", "request_kind", "refund"),
+    "quality_issue": ("evidence", "issue", "quality_issue"),
+    "wrong_or_missing_item": ("evidence", "issue", "wrong_or_missing_item"),
+    "shipping_damage": ("evidence", "issue", "shipping_damage"),
+}
+ACTION_OF_FLOW = {"order_status": "action_order_status",
+                  "return": "action_check_return_eligibility",
+                  "evidence": "action_collect_evidence"}
+_DIGITS = re.compile(r"\D")
+
+
+@dataclass
+class Dialogue:
+    """Slots and counters of one conversation, loaded from and saved to its ``state``."""
+
+    slots: dict[str, Any] = field(default_factory=dict)
+    fallbacks: int = 0
+    findings: dict[str, Any] = field(default_factory=dict)
+    flow_started_at: str | None = None
+
+    @classmethod
+    def load(cls, state: dict[str, Any] | None) -> Dialogue:
+        state = dict(state or {})
+        slots = dict(state.pop("slots", None) or {})
+        slots["flow"] = state.pop("flow", None)
+        return cls(slots, int(state.pop("fallbacks", 0) or 0),
+                   dict(state.pop("findings", None) or {}), state.pop("flow_started_at", None))
+
+    def merged_into(self, state: dict[str, Any] | None) -> dict[str, Any]:
+        """``state`` with the engine's keys replaced (keys the desk keeps stay as they are)."""
+        slots = {k: v for k, v in self.slots.items() if k not in ("flow", "findings")}
+        return {**(state or {}), "flow": self.flow, "flow_started_at": self.flow_started_at,
+                "slots": slots, "fallbacks": self.fallbacks, "findings": self.findings}
+
+    def take_slots(self, slots: dict[str, Any], now: datetime) -> None:
+        """Adopt the slots an action left (findings live beside the slots)."""
+        self.findings = dict(slots.pop("findings", None) or {})
+        for name in ("locale", "customer_name"):
+            slots.pop(name, None)
+        was = self.flow
+        self.slots = slots
+        if self.flow is None:
+            self.flow_started_at = None
+        elif self.flow != was or self.flow_started_at is None:
+            self.flow_started_at = now.isoformat()
+
+    @property
+    def flow(self) -> str | None:
+        return self.slots.get("flow")
+
+    @property
+    def findings_value(self) -> BotFindings:
+        return BotFindings.from_state(self.findings)
+
+    def start(self, intent: str, now: datetime) -> str:
+        """Start the flow of ``intent`` (or switch to it, keeping the order already given)."""
+        flow, slot, value = FLOW_OF_INTENT[intent]
+        if flow != self.flow:
+            self.slots.update(flow=flow, requested_slot=None, reasks={})
+            self.flow_started_at = now.isoformat()
+        if value:
+            self.slots[slot] = value
+        return ACTION_OF_FLOW[flow]
+
+    def end_flow(self) -> None:
+        self.slots.update(flow=None, requested_slot=None, reasks={})
+        self.flow_started_at = None
+
+    def absorb(self, entities: list[dict[str, Any]], text: str) -> bool:
+        """Fill slots from the message's entities (and a bare number when the phone was asked
+        for); True when something was filled."""
+        filled = False
+        for entity in entities:
+            if entity["entity"] == "order_id":
+                self._set_order(str(entity["value"]))
+                filled = True
+            elif entity["entity"] in ("phone", "phone_last4"):
+                self.slots["phone"] = str(entity["value"])
+                filled = True
+        digits = _DIGITS.sub("", text)
+        asked = self.slots.get("requested_slot") == "phone"
+        if not filled and asked and (len(digits) == 4 or 8 <= len(digits) <= 15):
+            self.slots["phone"] = digits
+            filled = True
+        return filled
+
+    def _set_order(self, order_id: str) -> None:
+        order_id = order_id.strip().upper()
+        if order_id != self.slots.get("order_id"):
+            self.slots.update(order_id=order_id, phone=self.slots.get("phone"))
+            if self.slots.get("verified_order") != order_id:
+                self.slots["verified_order"] = None

@@ -1,0 +1,90 @@
+"""Persistence of one turn: customer and conversation upsert, idempotent inbound storage, and
+the replies (messages + outbox rows) written in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.messages import InboundMessage, OutboundMessage
+from handoff.outbox import enqueue
+from handoff.store.enums import Author, Direction
+from handoff.store.models import Conversation, Customer, Message
+
+
+def open_conversation(session: Session, channel: str, external_id: str, now: datetime,
+                      display_name: str = "") -> tuple[Customer, Conversation]:
+    """The customer row of this channel identity and its one conversation, created if new."""
+    customer = session.scalar(select(Customer).where(Customer.channel == channel,
+                                                     Customer.external_id == external_id))
+    if customer is None:
+        customer = Customer(channel=channel, external_id=external_id,
+                            display_name=display_name, created_at=now)
+        session.add(customer)
+        session.flush()
+    elif display_name and not customer.display_name:
+        customer.display_name = display_name
+    conversation = session.scalar(select(Conversation)
+                                  .where(Conversation.customer_id == customer.id))
+    if conversation is None:
+        conversation = Conversation(customer_id=customer.id, channel=channel, state={},
+                                    created_at=now, updated_at=now)
+        session.add(conversation)
+        session.flush()
+    return customer, conversation
+
+
+def inbound_key(message: InboundMessage) -> str | None:
+    return f"{message.channel}:{message.update_id}" if message.update_id else None
+
+
+def find_inbound(session: Session, key: str | None) -> Message | None:
+    if key is None:
+        return None
+    return session.scalar(select(Message).where(Message.idempotency_key == key))
+
+
+def store_inbound(session: Session, conversation: Conversation, message: InboundMessage,
+                  attachments: list[dict[str, object]], now: datetime) -> Message:
+    row = Message(conversation_id=conversation.id, case_id=conversation.case_id,
+                  direction=Direction.INBOUND, author=Author.CUSTOMER, channel=message.channel,
+                  text=message.text, attachments=attachments,
+                  payload={"button": message.payload} if message.payload else {},
+                  idempotency_key=inbound_key(message), created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _reply_key(inbound: Message, index: int) -> str:
+    return f"reply:{inbound.id}:{index}"
+
+
+def replies_to(session: Session, inbound: Message) -> list[OutboundMessage]:
+    """The replies produced for ``inbound`` (answering a redelivery)."""
+    rows = session.scalars(select(Message)
+                           .where(Message.idempotency_key.like(f"reply:{inbound.id}:%"))
+                           .order_by(Message.id))
+    return [OutboundMessage.from_payload(dict(row.payload)) for row in rows]
+
+
+def store_replies(session: Session, conversation: Conversation, customer: Customer,
+                  inbound: Message, replies: Sequence[OutboundMessage], now: datetime,
+                  ) -> list[Message]:
+    """Each reply as an outbound message plus its outbox row, in the caller's transaction."""
+    rows = []
+    for index, reply in enumerate(replies):
+        payload = reply.to_payload()
+        row = Message(conversation_id=conversation.id, case_id=conversation.case_id,
+                      direction=Direction.OUTBOUND, author=Author.BOT, channel=conversation.channel,
+                      text=reply.text, payload=payload, idempotency_key=_reply_key(inbound, index),
+                      created_at=now)
+        session.add(row)
+        session.flush()
+        enqueue(session, channel=conversation.channel, recipient=customer.external_id,
+                payload=payload, now=now, message_id=row.id, dedupe_key=row.idempotency_key)
+        rows.append(row)
+    return rows

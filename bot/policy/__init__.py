@@ -1,0 +1,1 @@
+"""Business rules the L1 actions decide against (return policy, FAQ, dialogue word lists)."""

@@ -1,0 +1,89 @@
+"""Wiring: everything the engine and the actions need, built in one place from Settings.
+
+The channels and the web app get a `Runtime` from `build_runtime`; the rasa-sdk actions reach
+it through `current()`, which the app sets at startup (`install`) and which the standalone
+action server (``python -m rasa_sdk --actions bot.actions``) builds lazily from the environment.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.evidence import EvidenceStore, LocalEvidenceStore
+from bot.model_holder import ModelHolder
+from bot.policy.dialogue import DialogueConfig, load_dialogue
+from bot.policy.faq import Faq, load_faq
+from bot.policy.returns import ReturnPolicy, load_policy
+from bot.replies import LOCALES, Replies
+from handoff.clock import Clock, SystemClock
+from handoff.desk import Desk
+from handoff.orders import DbOrderProvider, OrderProvider
+from handoff.ports import HandoffDesk
+from handoff.settings import Settings, load_settings
+from handoff.store.db import Database
+
+OrderProviderFactory = Callable[[Session], OrderProvider]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The composed bot: store, clock, settings, model, policies, templates, evidence, desk."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    models: ModelHolder
+    policy: ReturnPolicy
+    faq: Faq
+    dialogue: DialogueConfig
+    replies: Replies
+    evidence: EvidenceStore
+    desk: HandoffDesk
+    orders: OrderProviderFactory
+
+
+def build_runtime(settings: Settings, clock: Clock | None = None, *,
+                  database: Database | None = None, models: ModelHolder | None = None,
+                  desk: HandoffDesk | None = None) -> Runtime:
+    """Compose the runtime from settings (the model file must exist; see `ensure_model_file`)."""
+    assert settings.policy_file and settings.faq_file
+    clock = clock or SystemClock()
+    db = database or Database(settings.database_url,
+                              busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    replies = Replies(settings.templates_dir, settings.default_locale, settings.shop_name)
+    key = settings.secret_key.get_secret_value()
+    return Runtime(
+        settings=settings, clock=clock, db=db,
+        models=models or ModelHolder.load(settings.nlu_model_path),
+        policy=load_policy(settings.policy_file),
+        faq=load_faq(settings.faq_file, LOCALES),
+        dialogue=load_dialogue(settings.policy_file.parent / "dialogue.yml"),
+        replies=replies,
+        evidence=LocalEvidenceStore(settings.evidence_dir),
+        desk=desk or Desk(settings, clock),
+        orders=lambda session: DbOrderProvider(session, key),
+    )
+
+
+_lock = threading.Lock()
+_current: Runtime | None = None
+
+
+def install(runtime: Runtime) -> None:
+    """Make ``runtime`` the one the actions use (the app does this at startup)."""
+    global _current
+    with _lock:
+        _current = runtime
+
+
+def current() -> Runtime:
+    """The installed runtime, or one built from the environment (standalone action server)."""
+    global _current
+    with _lock:
+        if _current is None:
+            _current = build_runtime(load_settings())
+        return _current

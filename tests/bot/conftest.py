@@ -1,0 +1,79 @@
+"""Fixtures for the dialogue engine: a trained model (once per session), the demo orders dated
+relative to the test clock, a runtime on the ``db`` fixture, and a ``chat`` over the web chat."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.demo import render_demo_orders
+from bot.model_holder import ModelHolder, train_model_file
+from bot.runtime import Runtime, build_runtime
+from handoff.clock import ManualClock
+from handoff.order_import import import_orders
+from handoff.paths import default_training_data_dir
+from handoff.settings import Settings
+from handoff.store.db import Database
+from tests.bot.chat import Chat
+
+
+@pytest.fixture(scope="session")
+def nlu_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The intent model trained from training_data/ once per test session."""
+    return train_model_file(default_training_data_dir(),
+                            tmp_path_factory.mktemp("nlu") / "intent_model.npz")
+
+
+@pytest.fixture(scope="session")
+def models(nlu_model_path: Path) -> ModelHolder:
+    return ModelHolder.load(nlu_model_path)
+
+
+@pytest.fixture
+def bot_settings(db: Database, tmp_path: Path, nlu_model_path: Path) -> Settings:
+    return Settings(var_dir=tmp_path / "var", database_url=db.url, nlu_model=nlu_model_path)
+
+
+@pytest.fixture
+def demo_orders(db: Database, clock: ManualClock, bot_settings: Settings) -> None:
+    """The demo orders, dated relative to the test clock's day (every policy branch)."""
+    today = clock.now().astimezone(__import__("zoneinfo").ZoneInfo(bot_settings.timezone)).date()
+    rendered = bot_settings.var_dir / "demo_orders.json"
+    render_demo_orders(default_training_data_dir() / "demo" / "orders.json", rendered, today,
+                       bot_settings.timezone)
+    with db.session() as session:
+        import_orders(session, rendered, timezone=bot_settings.timezone,
+                      digest_key=bot_settings.secret_key.get_secret_value())
+
+
+@pytest.fixture
+def make_runtime(bot_settings: Settings, clock: ManualClock, models: ModelHolder,
+                 demo_orders: None) -> Callable[[], Runtime]:
+    """A new runtime on the same database each call (a "restart")."""
+    return lambda: build_runtime(bot_settings, clock, database=Database(bot_settings.database_url),
+                                 models=models)
+
+
+@pytest.fixture
+def runtime(make_runtime: Callable[[], Runtime]) -> Runtime:
+    return make_runtime()
+
+
+@pytest.fixture
+async def chat(make_runtime: Callable[[], Runtime]) -> AsyncIterator[Chat]:
+    """A web chat customer talking to a real server on 127.0.0.1."""
+    session = Chat(make_runtime)
+    await session.start()
+    yield session
+    await session.stop()
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8), color: str = "red") -> bytes:
+    """A small real image (Pillow)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=fmt)
+    return buffer.getvalue()
