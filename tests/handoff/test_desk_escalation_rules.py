@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Shop
+from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk

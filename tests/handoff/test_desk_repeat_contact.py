@@ -3,7 +3,7 @@ investigation flag — counted across channels once the identity check links the
 
 from __future__ import annotations
 
-from conftest import Shop
+from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk
@@ -68,10 +68,12 @@ def test_linking_moves_earlier_cases_to_the_person(shop: Shop, desk: Desk) -> No
         shop.order(s, order_id=ORDER)
         web = shop.customer(s, channel="webchat")
         line = shop.customer(s, channel="line")
-        web_customer, line_customer = s.get(Customer, web.customer_id), s.get(Customer, line.customer_id)
+        web_customer = s.get(Customer, web.customer_id)
+        line_customer = s.get(Customer, line.customer_id)
         assert web_customer and line_customer
         desk.link_identity(s, web_customer, ORDER)
-        desk.hand_off(s, line, desk.request_for("human_request"), BotFindings(issue="refund_status"))
+        desk.hand_off(s, line, desk.request_for("human_request"),
+                      BotFindings(issue="refund_status"))
         desk.link_identity(s, line_customer, ORDER)
         case = s.scalars(select(Case)).one()
         assert case.person_id == web_customer.person_id == line_customer.person_id

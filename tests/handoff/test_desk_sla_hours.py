@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conftest import Shop
+from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conftest import Shop
+from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk
@@ -80,8 +80,8 @@ def test_l1_flow_unresolved_for_15_minutes_is_handed_off_by_the_timer(
     shop.clock.advance(minutes=1)
     with shop.db.session() as s:
         assert Sweeper(desk).sweep(s).flows_handed_off == 1
-        conv = s.get(Conversation, conv_id)
-        assert conv is not None and conv.mode is ConversationMode.HUMAN
+        again = s.get(Conversation, conv_id)
+        assert again is not None and again.mode is ConversationMode.HUMAN
         case = s.scalars(select(Case)).one()
         assert case.rule == "flow_timeout" and case.summary["evidence"]["missing"] == ["product"]
         assert pending_count(s) == 1  # the case number reaches the customer via the outbox
