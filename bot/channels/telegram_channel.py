@@ -43,10 +43,10 @@ def build_bot(settings: Settings) -> Bot:
                session=AiohttpSession(api=server))
 
 
-def build_dispatcher(ledger: DeliveryLedger, intake: ChannelIntake, *, photo_limit: int,
+def build_dispatcher(ledger: DeliveryLedger, intake: ChannelIntake, *,
                      hold_on_outage: bool) -> Dispatcher:
     """The dispatcher: once-per-update guard outside, the customers' router inside."""
-    dispatcher = Dispatcher(disable_fsm=True, intake=intake, photo_limit=photo_limit)
+    dispatcher = Dispatcher(disable_fsm=True, intake=intake)
     dispatcher.update.outer_middleware(OncePerUpdate(ledger, hold_on_outage=hold_on_outage))
     dispatcher.include_router(build_customer_router())
     return dispatcher
@@ -63,8 +63,7 @@ class TelegramChannel:
         self.intake = ChannelIntake(handle, wake=self.worker.wakeup.set)
         self.webhook_mode = bool(settings.telegram_webhook_url)
         self.dispatcher = build_dispatcher(
-            DeliveryLedger(database, clock), self.intake,
-            photo_limit=settings.evidence_max_bytes, hold_on_outage=not self.webhook_mode)
+            DeliveryLedger(database, clock), self.intake, hold_on_outage=not self.webhook_mode)
         self._polling_timeout = polling_timeout
         self._tasks: list[asyncio.Task[None]] = []
 

@@ -55,10 +55,11 @@ async def on_command(message: Message, command: CommandObject, event_update: Upd
 
 
 async def on_photo(message: Message, event_update: Update, intake: ChannelIntake,
-                   language_hint: str | None, bot: Bot, photo_limit: int) -> None:
-    """A photo (evidence): the largest size is downloaded and handed over with its bytes."""
+                   language_hint: str | None, bot: Bot) -> None:
+    """A photo (evidence): the largest size is downloaded and handed over with its bytes
+    (the engine checks type and size, and says why when it refuses one)."""
     assert message.photo
-    attachment = await fetch_photo(bot, largest_photo(message.photo), photo_limit)
+    attachment = await fetch_photo(bot, largest_photo(message.photo))
     await intake.accept(inbound_from_message(
         message, event_update.update_id, language_hint=language_hint,
         attachments=(attachment,)))
@@ -86,19 +87,17 @@ async def on_button(query: CallbackQuery, event_update: Update, intake: ChannelI
         query, event_update.update_id, language_hint=language_hint))
 
 
-async def fetch_photo(bot: Bot, photo: PhotoSize, limit: int) -> Attachment:
-    """Download one photo size via getFile; too big or unreachable → an attachment without
-    bytes (the engine asks the customer to send it again)."""
+async def fetch_photo(bot: Bot, photo: PhotoSize) -> Attachment:
+    """Download one photo size via getFile (Telegram serves bots files up to 20 MB); when that
+    fails the attachment has no bytes and the engine asks for the photo again."""
     bare = Attachment(AttachmentKind.IMAGE, content_type=PHOTO_TYPE, platform_ref=photo.file_id)
-    if photo.file_size is not None and photo.file_size > limit:
-        return bare
     try:
         buffer = await bot.download(photo.file_id)
     except (TelegramAPIError, ClientError, TimeoutError) as exc:
         log.warning("could not download photo %s: %s", photo.file_id, exc)
         return bare
     data = buffer.read() if buffer is not None else b""
-    if not data or len(data) > limit:
+    if not data:
         return bare
     return Attachment(AttachmentKind.IMAGE, content_type=PHOTO_TYPE, data=data,
                       filename=f"{photo.file_unique_id}.jpg", platform_ref=photo.file_id)

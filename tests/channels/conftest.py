@@ -42,8 +42,9 @@ def bot_token() -> str:
 
 def telegram_settings(tmp_path: Path, database: Database, token: str, base_url: str,
                       **extra: Any) -> Settings:
-    return Settings(var_dir=tmp_path / "var", database_url=database.url,
-                    telegram_bot_token=token, telegram_api_base_url=base_url, **extra)
+    return Settings.model_validate({
+        "var_dir": tmp_path / "var", "database_url": database.url,
+        "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": base_url, **extra})
 
 
 @pytest.fixture

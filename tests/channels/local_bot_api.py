@@ -110,9 +110,14 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params: dict[str, Any] = {}
     for key, value in form.items():
-        text = value if isinstance(value, str) else value.file.read().decode()
+        text = value if isinstance(value, str) else _file_text(value)
         params[key] = _maybe_json(text)
     return params
+
+
+def _file_text(value: Any) -> str:
+    return bytes(value).decode() if isinstance(value, bytes | bytearray) else str(
+        value.file.read().decode())
 
 
 def _maybe_json(text: str) -> Any:

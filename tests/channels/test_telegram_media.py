@@ -47,8 +47,7 @@ async def channel_on_local_api(tmp_path: Path, sqlite_db: Database,
     api = LocalBotApi(files={"big": JPEG, "thumb": b"small"})
     async with serving(api.app()) as url:
         engine = ScriptedEngine(sqlite_db, SystemClock(), thanks)
-        settings = telegram_settings(tmp_path, sqlite_db, bot_token, url,
-                                     evidence_max_bytes=4096)
+        settings = telegram_settings(tmp_path, sqlite_db, bot_token, url)
         channel = TelegramChannel(settings, sqlite_db, SystemClock(), engine.handle,
                                   limiter=SendLimiter(per_chat_interval=FAST_PACING),
                                   polling_timeout=1)
@@ -76,16 +75,6 @@ async def test_photo_evidence_is_downloaded_in_its_largest_size(
     assert attachment.content_type == "image/jpeg" and attachment.platform_ref == "big"
     assert turn.text == "外箱破损"
     assert [c["file_id"] for c in api.sent("getFile")] == ["big"]
-
-
-async def test_photo_over_the_evidence_size_limit_is_not_downloaded(
-        channel_on_local_api: tuple[LocalBotApi, ScriptedEngine]) -> None:
-    api, engine = channel_on_local_api
-    api.updates.append(update(2, photo=photo_sizes(50_000)))
-
-    [turn] = await turns(engine, 1)
-
-    assert turn.attachments[0].data is None and api.sent("getFile") == []
 
 
 async def test_document_sticker_and_voice_reach_the_engine_as_their_kinds(

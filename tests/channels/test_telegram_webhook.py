@@ -61,8 +61,8 @@ async def webhook_bot(tmp_path: Path, sqlite_db: Database, telegram_emulator: Em
         port = free_port()
         settings = telegram_settings(
             tmp_path, database, bot_token, telegram_emulator.base_url,
-            telegram_webhook_url=f"http://127.0.0.1:{port}{PATH}",
-            telegram_webhook_secret=SECRET)
+            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}{PATH}",
+            TELEGRAM_WEBHOOK_SECRET=SECRET)
         channel = TelegramChannel(settings, database, SystemClock(), handle,
                                   limiter=SendLimiter(per_chat_interval=FAST_PACING))
         app = web.Application()
