@@ -89,7 +89,7 @@ class AgentService:
         self._take(session, agent, case)
         return case_row(case, agent.name)
 
-    def reply(self, session: Session, agent: Agent, number: str, text: str) -> dict[str, Any]:
+    def reply(self, session: Session, agent: Agent, number: str, text: object) -> dict[str, Any]:
         """Send ``text`` to the customer's channel (through the outbox) as the case's owner."""
         text = _text(text)
         case = self._workable(session, agent, number)
@@ -105,7 +105,7 @@ class AgentService:
         cases.transition(session, case, CaseStatus.WAITING_CUSTOMER, now, agent.name)
         return {"message_id": message.id, "case": case_row(case, agent.name)}
 
-    def note(self, session: Session, agent: Agent, number: str, text: str) -> dict[str, Any]:
+    def note(self, session: Session, agent: Agent, number: str, text: object) -> dict[str, Any]:
         """An internal note (never sent to the customer)."""
         case = self._visible(session, agent, number)
         event = cases.add_event(session, case, "note", self._desk.clock.now(), agent.name,

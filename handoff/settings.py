@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     repeat_contact_window_days: int = 30  # contacts older than this no longer count
     reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
     summary_last_messages: int = 8
+    sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
 
     # -- tables that live as files under training_data/ -----------------------------------------
     policy_file: Path | None = None  # default training_data/policies/returns.yml

@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.channels.webchat import setup_webchat
 from bot.engine.bot import Bot
 from bot.runtime import Runtime, install
+from bot.web.agent_api import setup_agent_api
 from bot.web.console import setup_console
 from bot.web.errors import json_errors
 from bot.web.keys import BOT, RUNTIME, SENDERS
@@ -31,6 +32,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/healthz", _health)
     setup_webchat(app, runtime)
     setup_nlu_api(app, runtime)
+    setup_agent_api(app, runtime)
     setup_console(app, runtime)
     setup_outbox(app, runtime)
     return app

@@ -1,0 +1,157 @@
+"""The agent REST API: a thin aiohttp adapter over `handoff.agent_service.AgentService`.
+
+Routes (all JSON, ``Authorization: Bearer <token>`` from ``aftersales agents add``):
+  GET  /api/cases?queue=&status=&assignee=me|none|NAME      GET /api/cases/{number}
+  POST /api/cases/{number}/claim | /messages {"text"} | /notes {"text"} | /transfer {"queue"}
+       | /resolve | /handback | /assign {"agent"} (supervisors)
+  GET  /api/reports?since=&until=   (ISO dates or instants; supervisors)
+Service errors map to 400/401/403/404/409 with ``{"error": message}``. The sweeper (overdue
+alerts, flow timeouts) runs here as a background task every ``sweep_interval_seconds``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.runtime import Runtime
+from bot.web.errors import ApiError
+from bot.web.payloads import read_json
+from handoff.agent_service import AgentApiError, AgentService, Forbidden
+from handoff.desk import Desk
+from handoff.reports import build_report
+from handoff.store.db import Database
+from handoff.store.enums import AgentRole
+from handoff.store.people import Agent
+from handoff.sweeper import Sweeper
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+DB = web.AppKey("agent_api_db", Database)
+SERVICE = web.AppKey("agent_api_service", AgentService)
+ZONE = web.AppKey("agent_api_zone", ZoneInfo)
+
+
+def setup_agent_api(app: web.Application, runtime: Runtime) -> None:
+    """Mount the agent API on the app and start the sweeper with it."""
+    desk = runtime.desk if isinstance(runtime.desk, Desk) else Desk(runtime.settings,
+                                                                     runtime.clock)
+    add_agent_routes(app, runtime.db, AgentService(desk), runtime.settings.timezone)
+    interval = runtime.settings.sweep_interval_seconds
+    if interval > 0:
+        app.cleanup_ctx.append(_sweeper_ctx(runtime.db, Sweeper(desk), interval))
+
+
+def add_agent_routes(app: web.Application, db: Database, service: AgentService,
+                     timezone: str) -> None:
+    app[DB], app[SERVICE], app[ZONE] = db, service, ZoneInfo(timezone)
+    app.router.add_get("/api/cases", list_cases)
+    app.router.add_get("/api/cases/{number}", get_case)
+    for action in ("claim", "messages", "notes", "transfer", "resolve", "handback", "assign"):
+        app.router.add_post(f"/api/cases/{{number}}/{action}", case_action)
+    app.router.add_get("/api/reports", reports)
+
+
+async def _call(request: web.Request, work: Callable[[Session, Agent], T]) -> T:
+    """Authenticate and run ``work`` in one transaction on a worker thread."""
+    token = _bearer(request)
+    db, service = request.app[DB], request.app[SERVICE]
+
+    def run() -> T:
+        with db.session() as session:
+            return work(session, service.authenticate(session, token))
+
+    try:
+        return await asyncio.to_thread(run)
+    except AgentApiError as exc:
+        raise ApiError(exc.status, str(exc)) from exc
+
+
+def _bearer(request: web.Request) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+async def list_cases(request: web.Request) -> web.Response:
+    service, q = request.app[SERVICE], request.query
+    rows = await _call(request, lambda s, a: service.list_cases(
+        s, a, queue=q.get("queue"), status=q.get("status"), assignee=q.get("assignee")))
+    return web.json_response({"cases": rows})
+
+
+async def get_case(request: web.Request) -> web.Response:
+    service, number = request.app[SERVICE], request.match_info["number"]
+    return web.json_response(await _call(request, lambda s, a: service.get_case(s, a, number)))
+
+
+async def case_action(request: web.Request) -> web.Response:
+    action = request.path.rsplit("/", 1)[-1]
+    number = request.match_info["number"]
+    body = await read_json(request) if request.can_read_body else {}
+    service = request.app[SERVICE]
+    calls: dict[str, Callable[[Session, Agent], Any]] = {
+        "claim": lambda s, a: service.claim(s, a, number),
+        "messages": lambda s, a: service.reply(s, a, number, body.get("text")),
+        "notes": lambda s, a: service.note(s, a, number, body.get("text")),
+        "transfer": lambda s, a: service.transfer(s, a, number, str(body.get("queue") or "")),
+        "resolve": lambda s, a: service.resolve(s, a, number),
+        "handback": lambda s, a: service.handback(s, a, number),
+        "assign": lambda s, a: service.assign(s, a, number, str(body.get("agent") or "")),
+    }
+    return web.json_response(await _call(request, calls[action]))
+
+
+async def reports(request: web.Request) -> web.Response:
+    zone = request.app[ZONE]
+    until = _instant(request.query.get("until"), zone, default=datetime.now(zone))
+    since = _instant(request.query.get("since"), zone, default=until - timedelta(days=7))
+
+    def report(session: Session, agent: Agent) -> dict[str, Any]:
+        if agent.role is not AgentRole.SUPERVISOR:
+            raise Forbidden("reports are for supervisors")
+        return build_report(session, since, until).to_dict()
+
+    return web.json_response(await _call(request, report))
+
+
+def _instant(raw: str | None, zone: ZoneInfo, default: datetime) -> datetime:
+    if not raw:
+        return default
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise ApiError(400, f"not an ISO date: {raw!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def _sweeper_ctx(db: Database, sweeper: Sweeper, interval: float,
+                 ) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweep_forever(db, sweeper, interval), name="sweeper")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    return ctx
+
+
+async def _sweep_forever(db: Database, sweeper: Sweeper, interval: float) -> None:
+    def once() -> None:
+        with db.session() as session:
+            sweeper.sweep(session)
+
+    while True:
+        await asyncio.sleep(interval)  # first round after one interval, not during start-up
+        try:
+            await asyncio.to_thread(once)
+        except Exception:
+            log.exception("sweep failed; retrying next round")
+
