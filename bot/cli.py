@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bot.commands.agents import agents as agents_group
+from bot.commands.agents import sweep as sweep_command
+from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
 from handoff.migrate import upgrade
@@ -122,6 +125,9 @@ def demo(ctx: click.Context, no_serve: bool) -> None:
 
 cli.add_command(nlu_group)
 cli.add_command(serve_command)
+cli.add_command(agents_group)
+cli.add_command(report_command)
+cli.add_command(sweep_command)
 nlu_group.add_command(nlu_review)
 
 

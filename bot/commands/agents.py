@@ -1,0 +1,92 @@
+"""``aftersales agents``: add agents (prints their API token once), list them; ``aftersales
+sweep``: run the overdue sweeper once (for cron, when the web app is not running it)."""
+
+from __future__ import annotations
+
+import click
+
+from handoff.agent_auth import add_agent
+from handoff.clock import SystemClock
+from handoff.desk import Desk
+from handoff.settings import Settings
+from handoff.store.db import Database
+from handoff.store.enums import AgentRole
+from handoff.store.people import Agent
+from handoff.sweeper import Sweeper
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings = ctx.find_root().obj
+    if not isinstance(settings, Settings):
+        raise click.UsageError("settings are not loaded")
+    return settings
+
+
+def _database(settings: Settings) -> Database:
+    return Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@click.group()
+def agents() -> None:
+    """Human agents, supervisors and trainers."""
+
+
+@agents.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in AgentRole]), default="agent",
+              show_default=True)
+@click.option("--queues", default="", help="Comma-separated queues, e.g. L2,L3.")
+@click.option("--skills", default="", help="Comma-separated product categories ('*' = all).")
+@click.option("--max-load", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--locale", type=click.Choice(["zh-Hans", "zh-Hant", "en"]), default="zh-Hans")
+@click.option("--password", is_flag=True, help="Also set a console password (prompted).")
+@click.pass_context
+def agents_add(ctx: click.Context, name: str, role: str, queues: str, skills: str,
+               max_load: int, locale: str, password: bool) -> None:
+    """Add agent NAME and print their API token (shown only this once; only a hash is kept)."""
+    settings = _settings(ctx)
+    secret = click.prompt("password", hide_input=True, confirmation_prompt=True) if password \
+        else None
+    database = _database(settings)
+    try:
+        with database.session() as session:
+            _, token = add_agent(session, name=name, role=AgentRole(role), queues=_csv(queues),
+                                 skills=_csv(skills), now=SystemClock().now(),
+                                 password=secret, max_load=max_load, locale=locale)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.dispose()
+    click.echo(f"agent {name} added ({role}; queues {queues or '-'}; skills {skills or '-'})")
+    click.echo(f"API token (store it now, it is not shown again): {token}")
+
+
+@agents.command("list")
+@click.pass_context
+def agents_list(ctx: click.Context) -> None:
+    """List agents with their role, queues and skills."""
+    database = _database(_settings(ctx))
+    with database.session() as session:
+        for agent in session.query(Agent).order_by(Agent.name):
+            state = "" if agent.active else " (inactive)"
+            click.echo(f"{agent.name}\t{agent.role}\t{','.join(agent.queues) or '-'}\t"
+                       f"{','.join(agent.skills) or '-'}\tmax {agent.max_load}{state}")
+    database.dispose()
+
+
+@click.command("sweep")
+@click.pass_context
+def sweep(ctx: click.Context) -> None:
+    """Run the overdue sweeper once: alerts, 48-hour escalation, L1 flow timeouts."""
+    settings = _settings(ctx)
+    database = _database(settings)
+    desk = Desk(settings, SystemClock())
+    with database.session() as session:
+        result = Sweeper(desk).sweep(session)
+    database.dispose()
+    click.echo(f"sweep: {result.notifications} notifications, {result.escalated} escalated, "
+               f"{result.flows_handed_off} flows handed off")
