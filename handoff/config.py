@@ -48,7 +48,7 @@ def load_tables(settings: Settings) -> DeskTables:
                               float(settings.l1_flow_timeout_minutes)),
         contacts=ContactWindow(timedelta(minutes=settings.repeat_contact_gap_minutes),
                                timedelta(days=settings.repeat_contact_window_days)),
-        not_solved_words=load_not_solved_words(_path(settings.rules_file).parent / "csat.yml"),
+        not_solved_words=load_not_solved_words(_path(settings.csat_file)),
     )
 
 

@@ -31,7 +31,8 @@ def load_not_solved_words(path: Path) -> tuple[str, ...]:
 def parse_answer(text: str, payload: Mapping[str, Any] | None,
                  not_solved_words: tuple[str, ...]) -> CsatAnswer | None:
     """A rating (button payload ``csat:N``, "4", "４分", "★★★★") or "not solved"; else None."""
-    raw = str((payload or {}).get("payload") or "")
+    # The engine stores a pressed button as {"button": payload}; the wire form is {"payload"}.
+    raw = str((payload or {}).get("button") or (payload or {}).get("payload") or "")
     if not raw.startswith(CSAT_PAYLOAD) and text.strip().startswith(CSAT_PAYLOAD):
         raw = text.strip()
     if raw.startswith(CSAT_PAYLOAD):

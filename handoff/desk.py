@@ -6,7 +6,7 @@ engine's transaction and read the time from the injected clock.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -179,6 +179,7 @@ class Desk:
 def _state_instant(conversation: Conversation, key: str) -> datetime | None:
     raw = (conversation.state or {}).get(key)
     try:
-        return datetime.fromisoformat(raw) if raw else None
+        value = datetime.fromisoformat(raw) if raw else None
     except (TypeError, ValueError):
         return None
+    return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value

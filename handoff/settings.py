@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     rules_file: Path | None = None  # default training_data/handoff/rules.yml
     hours_file: Path | None = None  # default training_data/handoff/business_hours.yml
     priorities_file: Path | None = None  # default training_data/handoff/priorities.yml
+    csat_file: Path | None = None  # default training_data/handoff/csat.yml
     faq_file: Path | None = None  # default training_data/faq.yml
 
     # -- web -------------------------------------------------------------------------------
@@ -135,6 +136,7 @@ class Settings(BaseSettings):
             "faq_file": self.faq_file or self.training_data_dir / "faq.yml",
             "priorities_file": self.priorities_file
             or self.training_data_dir / "handoff" / "priorities.yml",
+            "csat_file": self.csat_file or self.training_data_dir / "handoff" / "csat.yml",
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)

@@ -8,7 +8,7 @@ Each overdue case raises one notification per step: step 0 at the due time, step
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -130,6 +130,7 @@ def _flow_started(conversation: Conversation) -> datetime | None:
     if not state.get("flow") or not raw:
         return None
     try:
-        return datetime.fromisoformat(str(raw))
+        started = datetime.fromisoformat(str(raw))
     except ValueError:
         return None
+    return started if started.tzinfo else started.replace(tzinfo=UTC)

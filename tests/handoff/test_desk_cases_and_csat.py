@@ -153,3 +153,14 @@ def test_auto_assignment_picks_the_least_loaded_matching_agent(shop: Shop, desk:
             assert case.status is CaseStatus.IN_PROGRESS
         busy_id = owners[0]
         assert owners.count(busy_id) == 1 and owners.count(free.id) == 2
+
+
+def test_rating_button_as_the_engine_stores_it_is_recorded(shop: Shop, desk: Desk) -> None:
+    conv_id, case_id, _ = _resolved_by_agent(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        message = shop.says(s, conv, "★★", payload={"button": "csat:2"})
+        assert desk.intercept(s, conv, message, None)
+        case = s.get(Case, case_id)
+        assert case is not None and case.csat == 2
