@@ -26,12 +26,10 @@ def training_dir(tmp_path: Path) -> Path:
     Only the English examples are copied: retraining on them takes seconds, not a minute.
     """
     target = tmp_path / "training_data"
-    (target / "nlu").mkdir(parents=True)
-    shutil.copy(SOURCE / "nlu" / "en.yml", target / "nlu" / "en.yml")
-    for name in ("nlu_config.yml", "jieba_userdict.txt"):
-        shutil.copy(SOURCE / name, target / name)
-    shutil.copytree(SOURCE / "lexicons", target / "lexicons")
-    shutil.copytree(SOURCE / "handoff", target / "handoff")
+    shutil.copytree(SOURCE, target, ignore=shutil.ignore_patterns("models", "*.npz"))
+    for path in (target / "nlu").iterdir():
+        if path.name != "en.yml":
+            path.unlink()
     return target
 
 

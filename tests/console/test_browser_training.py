@@ -20,8 +20,14 @@ from handoff.settings import Settings
 from handoff.store.db import Database
 from handoff.store.models import AgentRole
 from nlu import load_model
-from tests.console.browser import CHROMIUM, DESKTOP, LAUNCH_ARGS, PHONE, require_chromium, \
-    screenshot_path
+from tests.console.browser import (
+    CHROMIUM,
+    DESKTOP,
+    LAUNCH_ARGS,
+    PHONE,
+    require_chromium,
+    screenshot_path,
+)
 from tests.console.helpers import PASSWORD, Holder, Runtime, add_agent, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

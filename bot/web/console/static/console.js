@@ -59,7 +59,15 @@ function listen() {
   source.addEventListener("open", () => { document.body.dataset.live = "open"; });
 }
 
+function fillSuggestion(event) {
+  const button = event.target.closest("button.suggestion");
+  if (!button) { return; }
+  const target = document.getElementById(button.dataset.fill);
+  if (target) { target.value = button.textContent; target.focus(); }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.addEventListener("click", fillSuggestion);
   tickCountdowns();
   updateTitle();
   scrollTranscript();

@@ -1,0 +1,74 @@
+"""The supervisor dashboard: queue depths, oldest waiting, SLA today, overdue cases with their
+escalation step, agents' load, assign/reassign, and the report charts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.web.console import charts
+from bot.web.console.common import PREFIX, render, require_role, runtime_of, see_other
+from bot.web.console.floor import daily_reports, overdue_cases, queue_depths, today_report
+from bot.web.console.service import agent_service, as_viewer
+from handoff.reports import build_report
+from handoff.store.models import Agent, AgentRole
+
+SUPERVISORS = (AgentRole.SUPERVISOR,)
+WEEK = timedelta(days=7)
+
+
+def _floor(runtime: Any) -> dict[str, Any]:
+    now, tz = runtime.clock.now(), runtime.settings.timezone
+    with runtime.db.session() as session:
+        agents = list(session.scalars(select(Agent.name).where(
+            Agent.active, Agent.role != AgentRole.TRAINER).order_by(Agent.name)))
+        return {"depths": queue_depths(session, now), "overdue": overdue_cases(session, now),
+                "today": today_report(session, now, tz), "agents": agents}
+
+
+async def dashboard(request: web.Request) -> web.StreamResponse:
+    require_role(request, *SUPERVISORS)
+    runtime = runtime_of(request)
+    floor = await asyncio.to_thread(_floor, runtime)
+    service = agent_service(request)
+    rows = await as_viewer(request, lambda s, a: service.list_cases(s, a))
+    open_cases = [r for r in rows if r["status"] != "resolved"]
+    stamp = int(runtime.clock.now().timestamp())  # new chart URLs when the figures may change
+    return render(request, "dashboard.html", title="Dashboard", open_cases=open_cases,
+                  stamp=stamp, chart_names=list(charts.CHARTS), **floor)
+
+
+async def assign(request: web.Request) -> web.StreamResponse:
+    require_role(request, *SUPERVISORS)
+    form = await request.post()
+    number, assignee = str(form.get("number", "")), str(form.get("assignee", ""))
+    service = agent_service(request)
+    await as_viewer(request, lambda s, a: service.assign(s, a, number, assignee))
+    raise see_other(f"{PREFIX}/dashboard")
+
+
+def _chart(runtime: Any, name: str) -> bytes:
+    now, tz = runtime.clock.now(), runtime.settings.timezone
+    with runtime.db.session() as session:
+        daily = daily_reports(session, now, tz)
+        week = build_report(session, now - WEEK, now)
+    return charts.CHARTS[name](daily, week)
+
+
+async def chart(request: web.Request) -> web.StreamResponse:
+    require_role(request, *SUPERVISORS)
+    name = request.match_info["name"]
+    if name not in charts.CHARTS:
+        raise web.HTTPNotFound()
+    png = await asyncio.to_thread(_chart, runtime_of(request), name)
+    return web.Response(body=png, content_type="image/png")
+
+
+def setup_supervisor(app: web.Application) -> None:
+    app.router.add_get("/dashboard", dashboard)
+    app.router.add_post("/dashboard/assign", assign)
+    app.router.add_get("/charts/{name}.png", chart)
