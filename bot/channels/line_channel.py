@@ -43,18 +43,20 @@ class LineChannel:
     """Runs the LINE side of the product on the web app."""
 
     def __init__(self, settings: Settings, database: Database, clock: Clock,
-                 handle: Handle) -> None:
+                 handle: Handle, *, run_outbox: bool = True) -> None:
+        """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
         if settings.line_channel_secret is None or settings.line_channel_access_token is None:
             raise LineConfigError("LINE needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
         self._settings = settings
         self._db = database
         self._client: AsyncApiClient | None = None
         self.tokens = ReplyTokens(clock)
-        self.worker = OutboxWorker(database, clock, {CHANNEL: _LazySender(self)})
+        self.sender = _LazySender(self)
+        self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
         self.webhook = LineWebhook(
             settings.line_channel_secret.get_secret_value(), DeliveryLedger(database, clock),
-            ChannelIntake(handle, wake=self.worker.wakeup.set), self.tokens, self.blob,
-            self.set_reachable)
+            ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None),
+            self.tokens, self.blob, self.set_reachable)
         self._tasks: list[asyncio.Task[None]] = []
 
     def attach(self, app: web.Application) -> None:
@@ -69,7 +71,8 @@ class LineChannel:
 
     async def start(self) -> None:
         self._client = AsyncApiClient(self._configuration())
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="line-outbox"))
+        if self.worker is not None:
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="line-outbox"))
 
     async def stop(self) -> None:
         await self.webhook.drain()

@@ -56,11 +56,14 @@ class TelegramChannel:
     """Runs the Telegram side of the product next to the web app."""
 
     def __init__(self, settings: Settings, database: Database, clock: Clock, handle: Handle,
-                 *, limiter: SendLimiter | None = None, polling_timeout: int = 10) -> None:
+                 *, limiter: SendLimiter | None = None, polling_timeout: int = 10,
+                 run_outbox: bool = True) -> None:
+        """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
         self.settings = settings
         self.bot = build_bot(settings)
-        self.worker = OutboxWorker(database, clock, {CHANNEL: TelegramSender(self.bot, limiter)})
-        self.intake = ChannelIntake(handle, wake=self.worker.wakeup.set)
+        self.sender = TelegramSender(self.bot, limiter)
+        self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
+        self.intake = ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None)
         self.webhook_mode = bool(settings.telegram_webhook_url)
         self.dispatcher = build_dispatcher(
             DeliveryLedger(database, clock), self.intake, hold_on_outage=not self.webhook_mode)
@@ -83,7 +86,8 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Start the outbox worker, then register the webhook or begin long polling."""
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="telegram-outbox"))
+        if self.worker is not None:
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="telegram-outbox"))
         if self.webhook_mode:
             await self._set_webhook()
         else:

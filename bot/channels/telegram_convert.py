@@ -50,14 +50,15 @@ def command_payload(command: str, args: str | None) -> str | None:
 
 
 def inbound_from_message(message: Message, update_id: int, *, language_hint: str | None,
-                         payload: str | None = None,
+                         payload: str | None = None, text: str | None = None,
                          attachments: tuple[Attachment, ...] = ()) -> InboundMessage:
-    """A customer's private-chat message as an `InboundMessage`."""
+    """A customer's private-chat message as an `InboundMessage` (``text`` overrides the
+    message's own text, e.g. for commands)."""
     user = message.from_user
     return InboundMessage(
         channel=CHANNEL,
         external_id=str(message.chat.id),
-        text=message.text or message.caption or "",
+        text=message.text or message.caption or "" if text is None else text,
         attachments=attachments,
         update_id=str(update_id),
         timestamp=message.date,

@@ -48,10 +48,13 @@ def build_customer_router() -> Router:
 
 async def on_command(message: Message, command: CommandObject, event_update: Update,
                      intake: ChannelIntake, language_hint: str | None) -> None:
-    """``/start``, ``/help``, ``/human``, ``/status <case>``: text plus an intent payload."""
+    """``/start``, ``/help``, ``/human``, ``/status <case>``: an intent payload, and only the
+    arguments as text (``/start`` says nothing about the customer's language; their Telegram
+    language does)."""
     payload = command_payload(command.command, command.args)
     await intake.accept(inbound_from_message(
-        message, event_update.update_id, language_hint=language_hint, payload=payload))
+        message, event_update.update_id, language_hint=language_hint, payload=payload,
+        text=(command.args or "").strip()))
 
 
 async def on_photo(message: Message, event_update: Update, intake: ChannelIntake,

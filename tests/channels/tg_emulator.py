@@ -85,6 +85,7 @@ class TelegramCustomer:
         self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
                      "username": f"customer{user_id}", "language_code": language_code}
         self.chat = {"id": user_id, "type": "private", "first_name": first_name}
+        self._unread: list[dict[str, Any]] = []
 
     async def say(self, text: str) -> None:
         await self._post("/sendMessage", self._message(text))
@@ -118,6 +119,30 @@ class TelegramCustomer:
                 raise AssertionError(f"expected {count} bot messages, got {received}")
             await asyncio.sleep(0.05)
         return received
+
+    async def wait_for(self, needle: str, timeout: float = 15.0) -> dict[str, Any]:
+        """Read the bot's messages until one contains ``needle``; returns that message (the
+        ones before it are read and dropped, the ones after it are kept for later)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for index, item in enumerate(self._unread):
+                if needle in (item["message"].get("text") or ""):
+                    self._unread = self._unread[index + 1:]
+                    return item
+            if time.monotonic() > deadline:
+                seen = [m["message"].get("text") for m in self._unread]
+                raise AssertionError(f"no bot message containing {needle!r}; got {seen}")
+            body = await self._post("/getUpdates", {"token": self.token, "chatId": self.user_id})
+            self._unread.extend(body.get("result") or [])
+            await asyncio.sleep(0.05)
+
+    async def press_payload(self, reply: dict[str, Any], payload: str) -> str:
+        """Press the button whose callback data is ``payload``; returns its title."""
+        markup = reply["message"].get("reply_markup") or {}
+        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        title = next(b["text"] for b in buttons if b["callback_data"] == payload)
+        await self.press(reply, title)
+        return str(title)
 
     async def texts(self, count: int = 1, timeout: float = 10.0) -> list[str]:
         return [r["message"]["text"] for r in await self.replies(count, timeout)]
