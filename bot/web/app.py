@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.channels.line_setup import setup_line
+from bot.channels.telegram_setup import setup_telegram
 from bot.channels.webchat import setup_webchat
 from bot.engine.bot import Bot
 from bot.runtime import Runtime, install
@@ -31,6 +33,8 @@ def create_app(runtime: Runtime) -> web.Application:
     app[SENDERS] = {}
     app.router.add_get("/healthz", _health)
     setup_webchat(app, runtime)
+    setup_telegram(app, runtime)
+    setup_line(app, runtime)
     setup_nlu_api(app, runtime)
     setup_agent_api(app, runtime)
     setup_console(app, runtime)
