@@ -18,6 +18,10 @@ from bot.channels.telegram_limits import SendLimiter
 from handoff.clock import Clock
 from handoff.settings import Settings
 from handoff.store.db import Database
+from tests.bot.conftest import models, nlu_model_path
+
+# The engine's session fixtures (the model is trained once per session for these tests too).
+__all__ = ["models", "nlu_model_path"]
 
 FAST_PACING = 0.02  # per-chat interval in tests; the limiter's own tests use the real 1 s
 

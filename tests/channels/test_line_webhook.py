@@ -190,3 +190,21 @@ async def test_refused_reply_token_falls_back_to_push(line_bot: LineBot) -> None
     await eventually(lambda: len(line_bot.api.pushes) == 1)
 
     assert json.dumps(line_bot.api.pushes[0], ensure_ascii=False).count("收到：你好") == 1
+
+
+async def test_store_down_answers_503_so_line_redelivers(tmp_path: Path) -> None:
+    down = Database("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    settings = Settings.model_validate({
+        "var_dir": tmp_path / "var", "database_url": down.url,
+        "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_API_BASE_URL": "http://127.0.0.1:9"})
+    engine = ScriptedEngine(down, SystemClock(), menu_script)
+    channel = LineChannel(settings, down, SystemClock(), engine.handle)
+    app = web.Application()
+    channel.attach(app)
+    async with serving(app) as url, aiohttp.ClientSession() as session:
+        body, headers = signed(SECRET, text_event("在嗎"))
+        async with session.post(url + "/line/webhook", data=body, headers=headers) as resp:
+            assert resp.status == 503
+    assert engine.turns == []
+    down.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from typing import Any
 
 from scripted_engine import ScriptedEngine
@@ -73,3 +75,30 @@ async def test_human_command_becomes_a_request_for_a_human(
     assert await customer.texts() == ["正在为您转接人工客服"]
     with sqlite_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Message)) == 1
+
+
+async def test_messages_polled_while_the_store_is_down_are_answered_in_order_once_it_is_back(
+        sqlite_db: Database, telegram_emulator: Emulator, bot_token: str,
+        polling_channel: Any) -> None:
+    impatient = Database(sqlite_db.url, busy_timeout_ms=50)
+    engine = ScriptedEngine(impatient, SystemClock(), echo_script)
+    await polling_channel(impatient, SystemClock(), engine.handle, bot_token,
+                          telegram_emulator.base_url)
+    customer = TelegramCustomer(telegram_emulator.base_url, bot_token, 4245)
+    lock = sqlite3.connect(sqlite_db.url.removeprefix("sqlite:///"), isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # another writer holds the database: every turn fails
+    try:
+        await customer.say("在吗？")
+        await customer.say("我要退货")
+        await asyncio.sleep(1.5)  # the poller has taken both updates off Telegram by now
+        assert engine.turns == []
+    finally:
+        lock.rollback()
+        lock.close()
+
+    assert await customer.texts(2) == ["收到：在吗？", "收到：我要退货"]
+    impatient.dispose()
+
+
+def echo_script(message: InboundMessage) -> list[OutboundMessage]:
+    return [OutboundMessage(f"收到：{message.text}")]
