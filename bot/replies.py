@@ -12,6 +12,7 @@ from handoff.templating import environment
 
 LOCALES: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_CODES = re.compile(r"\S*\d\S*")
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,11 @@ def choose_locale(detected: str, current: str | None, text: str, sticky_max_char
     detected = detected if detected in LOCALES else (current or LOCALES[0])
     if current is None or current == detected:
         return detected
+    text = _CODES.sub("", text)  # order numbers and phones ("TW2026…") are not language
     short = len(text.strip()) <= sticky_max_chars
     has_cjk = any("\u3400" <= ch <= "\u9fff" for ch in text)
     if current.startswith("zh") and detected.startswith("zh"):
         return current if short else detected
     if current.startswith("zh"):
         return current if short or not any(ch.isalpha() for ch in text) else detected
-    return detected if has_cjk else current
+    return detected if has_cjk and not short else current

@@ -33,7 +33,8 @@ class ActionFaq(Action):
 
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:
-        intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False) or ""
+        # The decided intent (a pressed button or the threshold may differ from the ranking).
+        intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
         faq = turn.runtime.faq
         if intent not in faq.intents:
             intent = tracker.get_slot("faq_topic") or ""

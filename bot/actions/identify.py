@@ -46,8 +46,11 @@ def identify(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> 
     if not provider.verify_phone(order.order_id, phone):
         return Identified(None, _phone_mismatch(dispatcher, tracker, turn, order.order_id))
     turn.runtime.desk.link_identity(turn.session, turn.customer, order.order_id)
+    # Verified: greet by the order's name from now on (this turn's replies too).
+    tracker.slots["customer_name"] = tracker.get_slot("customer_name") or order.customer_name
     return Identified(order, [SlotSet("verified_order", order.order_id),
-                              SlotSet("requested_slot", None), SlotSet("phone", None)])
+                              SlotSet("requested_slot", None), SlotSet("phone", None),
+                              SlotSet("customer_name", tracker.slots["customer_name"])])
 
 
 def _ask(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, slot: str,
@@ -67,9 +70,9 @@ def _ask(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, slot: s
 def _unknown_order(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
                    order_id: str) -> list[EventType]:
     events: list[EventType] = [SlotSet("order_id", None), SlotSet("requested_slot", "order_id")]
-    if reasks(tracker, "order_id") < UNKNOWN_ORDER_REASKS:
+    if reasks(tracker, "unknown_order") < UNKNOWN_ORDER_REASKS:
         say(dispatcher, tracker, turn, "order_not_found", order_id=order_id)
-        return [*events, reask_event(tracker, "order_id")]
+        return [*events, reask_event(tracker, "unknown_order")]
     say(dispatcher, tracker, turn, "order_not_found_again", order_id=order_id,
         buttons=[human_button(tracker, turn, "order_not_found")])
     return [*events, *end_flow()]

@@ -140,7 +140,9 @@ class Bot:
 
     def _run(self, turn: _Turn, action: str) -> list[OutboundMessage]:
         slots = {**turn.dialogue.slots, "findings": turn.dialogue.findings,
-                 "locale": turn.locale, "customer_name": turn.customer.display_name}
+                 "locale": turn.locale,
+                 "customer_name": turn.customer.display_name or turn.dialogue.slots.get(
+                     "customer_name")}
         tracker = tracker_dump(f"{turn.message.channel}:{turn.message.external_id}", slots,
                                turn.parse, [blob.to_dict() for blob in turn.photos.stored])
         self._sync(turn)
@@ -153,8 +155,8 @@ class Bot:
 
     def _utter(self, turn: _Turn, step: Step, **context: Any) -> OutboundMessage:
         replies = self.runtime.replies
-        text = replies.render(step.template or "fallback", turn.locale,
-                              name=turn.customer.display_name, **context)
+        name = turn.customer.display_name or turn.dialogue.slots.get("customer_name") or ""
+        text = replies.render(step.template or "fallback", turn.locale, name=name, **context)
         buttons = tuple(Button(replies.render(f"button_{topic}", turn.locale), f"/{topic}")
                         for topic in step.topic_buttons)
         return OutboundMessage(text, buttons)

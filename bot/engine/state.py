@@ -51,8 +51,7 @@ class Dialogue:
     def take_slots(self, slots: dict[str, Any], now: datetime) -> None:
         """Adopt the slots an action left (findings live beside the slots)."""
         self.findings = dict(slots.pop("findings", None) or {})
-        for name in ("locale", "customer_name"):
-            slots.pop(name, None)
+        slots.pop("locale", None)
         was = self.flow
         self.slots = slots
         if self.flow is None:

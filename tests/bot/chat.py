@@ -8,6 +8,7 @@ Reads like a transcript::
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ class Chat:
         form.add_field("message_id", self._next_id())
         if text:
             form.add_field("text", text)
-        form.add_field("photo", data, filename=filename, content_type=content_type)
+        form.add_field("photo", io.BytesIO(data), filename=filename, content_type=content_type)
         return await self._post(data=form)
 
     async def post_raw(self, data: Any, content_type: str = "application/json") -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -18,6 +19,7 @@ from handoff.order_import import import_orders
 from handoff.paths import default_training_data_dir
 from handoff.settings import Settings
 from handoff.store.db import Database
+from handoff.tables import load_queues, sync_queues
 from tests.bot.chat import Chat
 
 
@@ -41,7 +43,7 @@ def bot_settings(db: Database, tmp_path: Path, nlu_model_path: Path) -> Settings
 @pytest.fixture
 def demo_orders(db: Database, clock: ManualClock, bot_settings: Settings) -> None:
     """The demo orders, dated relative to the test clock's day (every policy branch)."""
-    today = clock.now().astimezone(__import__("zoneinfo").ZoneInfo(bot_settings.timezone)).date()
+    today = clock.now().astimezone(ZoneInfo(bot_settings.timezone)).date()
     rendered = bot_settings.var_dir / "demo_orders.json"
     render_demo_orders(default_training_data_dir() / "demo" / "orders.json", rendered, today,
                        bot_settings.timezone)
@@ -77,3 +79,12 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8), color: str = "
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format=fmt)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def sqlite_store(sqlite_db: Database) -> Database:
+    """SQLite with the queue table, for modules whose behaviour does not depend on the engine
+    (they override ``db`` with it; the conversation tests run on both engines)."""
+    with sqlite_db.session() as session:
+        sync_queues(session, load_queues(default_training_data_dir() / "handoff" / "queues.yml"))
+    return sqlite_db

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
+from handoff.store.db import Database
 from tests.bot.chat import Chat
+
+
+@pytest.fixture
+def db(sqlite_store: Database) -> Database:
+    """Engine-independent behaviour: SQLite only (see test_conversations for both engines)."""
+    return sqlite_store
 
 
 async def test_order_status_asks_order_and_phone_before_revealing_details(chat: Chat) -> None:

@@ -1,0 +1,100 @@
+"""Every reply template exists in zh-Hans, zh-Hant and en, and uses only variables its action
+supplies: the contexts are recorded from real conversations, then every locale's template is
+checked against them (StrictUndefined would fail the render otherwise)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from jinja2 import meta
+
+from bot.engine import Bot
+from bot.messages import Attachment, AttachmentKind, InboundMessage
+from bot.replies import LOCALES, Replies
+from handoff.store.db import Database
+from handoff.templating import environment
+from tests.bot.chat import Chat
+from tests.bot.conftest import image_bytes
+
+
+@pytest.fixture
+def db(sqlite_store: Database) -> Database:
+    """Engine-independent behaviour: SQLite only (see test_conversations for both engines)."""
+    return sqlite_store
+
+OWN = "handoff_"  # the handoff desk's templates are checked by its own tests
+
+
+def names(replies: Replies, locale: str) -> set[str]:
+    return {n for n in replies.names(locale) if not n.startswith((OWN, "_"))}
+
+
+def test_every_template_exists_in_every_locale(runtime: Any) -> None:
+    replies = runtime.replies
+    reference = names(replies, "zh-Hans")
+    assert reference
+    for locale in LOCALES:
+        assert names(replies, locale) == reference, locale
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
+    seen: dict[str, set[str]] = {}
+    original = Replies.render
+
+    def render(self: Replies, template: str, locale: str, /, **context: Any) -> str:
+        seen.setdefault(template, set()).update(context, {"shop_name"})
+        return original(self, template, locale, **context)
+
+    monkeypatch.setattr(Replies, "render", render)
+    yield seen
+
+
+async def run_every_branch(chat: Chat) -> None:
+    script: list[tuple[str, list[str]]] = [
+        ("a", ["你好", "谢谢", "好的", "不用", "再见", "asdf qwer", "2026110500001"]),
+        ("b", ["我的订单到哪了", "嗯", "2026999999999", "2026999999998"]),
+        ("c", ["我的订单到哪了", "2026110500008", "1", "0000", "0001", "0002"]),
+        ("d", ["我要退货", "怎么开发票", "算了"]),
+        ("e", ["我要退货", "2026110500001", "5678"]),
+        ("f", ["我要退货", "2026110500002", "4321"]),
+        ("g", ["我要退款", "2026110500004", "6666"]),
+        ("h", ["我要退货", "2026110500006", "2222"]),
+        ("i", ["我要退货", "2026110500005", "3333"]),
+        ("j", ["我要换货", "2026110500003", "1111"]),
+        ("k", ["查询订单", "ok", "ok", "ok"]),
+        ("l", ["查询订单", "2026110500008", "7777"]),
+    ]
+    for user, lines in script:
+        chat.user_id = user
+        for line in lines:
+            await chat.say(line)
+    chat.user_id = "photos"
+    await chat.send_photo(image_bytes())
+    await chat.say("收到的东西被压坏了")
+    await chat.say("2026110500013")
+    await chat.say("8888")
+    for color in ("red", "blue", "green"):
+        await chat.send_photo(image_bytes(color=color))
+    # A channel that forwards documents (Telegram, LINE): refused politely by the engine.
+    document = Attachment(AttachmentKind.FILE, "application/pdf", b"%PDF-1.4")
+    await asyncio.to_thread(Bot(chat.runtime).handle, InboundMessage(
+        "telegram", "tg-1", attachments=(document,), update_id="1"))
+
+
+async def test_templates_use_only_what_the_actions_supply(
+        chat: Chat, recorded: dict[str, set[str]]) -> None:
+    await run_every_branch(chat)
+    replies = chat.runtime.replies
+    env = environment(replies.templates_dir)
+    unused = names(replies, "zh-Hans") - set(recorded)
+    assert unused == set(), f"never rendered by the script: {unused}"
+    for template, supplied in recorded.items():
+        for locale in LOCALES:
+            path = f"replies/{locale}/{template}.txt"
+            source = env.loader.get_source(env, path)[0]  # type: ignore[union-attr]
+            used = meta.find_undeclared_variables(env.parse(source)) - {"loop"}
+            assert used <= supplied, f"{path} uses {used - supplied}"
