@@ -22,10 +22,12 @@ from nlu.features import FeatureBlock, FeatureParams, FeatureSpace
 from nlu.model import NluModel
 from nlu.scorer import LinearScorer
 from nlu.sensitive import SensitiveMatcher
-from nlu.tokenize import Tokenizer
+from nlu.tokenize import Dictionary, Tokenizer
 
 FORMAT = "aftersales-nlu"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 files have no "dictionary" entry: they segment with jieba's full dictionary.
+READABLE_VERSIONS = (1, 2)
 
 
 class ModelLoadError(RuntimeError):
@@ -48,10 +50,28 @@ def _header(model: NluModel) -> dict[str, Any]:
         "fallback_intent": model.fallback_intent,
         "userdict": model.tokenizer.userdict,
         "hmm": model.tokenizer.hmm,
+        "dictionary": _dictionary_header(model.tokenizer.dictionary),
         "lexicon": model.sensitive.lexicon,
         "entity_config": model.entity_config,
         "metadata": model.metadata,
     }
+
+
+def _dictionary_header(dictionary: Dictionary | None) -> dict[str, Any] | None:
+    # Words in the JSON header, their frequencies in the "dict_freq" array (same order).
+    if dictionary is None:
+        return None
+    return {"words": list(dictionary.freq), "total": dictionary.total}
+
+
+def _dictionary(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> Dictionary | None:
+    raw = header.get("dictionary")
+    if raw is None:
+        return None
+    words, freqs = raw["words"], arrays["dict_freq"]
+    if len(words) != freqs.shape[0]:
+        raise ModelLoadError("dictionary words and frequencies differ in length")
+    return Dictionary(dict(zip(words, freqs.tolist(), strict=True)), int(raw["total"]))
 
 
 def save_model(model: NluModel, path: Path) -> None:
@@ -66,6 +86,8 @@ def save_model(model: NluModel, path: Path) -> None:
     }
     for i, block in enumerate(model.features.blocks):
         arrays[f"idf_{i}"] = block.idf
+    if model.tokenizer.dictionary is not None:
+        arrays["dict_freq"] = np.fromiter(model.tokenizer.dictionary.freq.values(), dtype=np.int64)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
@@ -96,7 +118,7 @@ def _read(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         ) from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ModelLoadError(f"{path}: not an {FORMAT} model file")
-    if header.get("format_version") != FORMAT_VERSION:
+    if header.get("format_version") not in READABLE_VERSIONS:
         raise ModelLoadError(
             f"{path}: model format version {header.get('format_version')} is not supported"
         )
@@ -131,7 +153,9 @@ def _build(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> NluModel:
     if scorer.coef.shape != (features.n_features, n_cols) or scorer.intercept.shape != (n_cols,):
         raise ModelLoadError("array shapes do not match the vocabulary and classes")
     return NluModel(
-        tokenizer=Tokenizer(header["userdict"], hmm=bool(header["hmm"])),
+        tokenizer=Tokenizer(
+            header["userdict"], hmm=bool(header["hmm"]), dictionary=_dictionary(header, arrays)
+        ),
         features=features,
         scorer=scorer,
         sensitive=SensitiveMatcher(header["lexicon"]),

@@ -18,6 +18,17 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class TokenizerParams:
+    """Word segmentation: how much of jieba's dictionary the model keeps.
+
+    ``dictionary_min_freq``: keep jieba words at least this frequent plus every word
+    the training data is segmented into; 0 keeps jieba's full dictionary.
+    """
+
+    dictionary_min_freq: int = 100
+
+
+@dataclass(frozen=True)
 class ClassifierParams:
     """Linear classifier and its probability calibration."""
 
@@ -48,6 +59,7 @@ class FallbackParams:
 class TrainConfig:
     """Everything ``train_model`` needs besides the examples."""
 
+    tokenizer: TokenizerParams = field(default_factory=TokenizerParams)
     features: FeatureParams = field(default_factory=FeatureParams)
     classifier: ClassifierParams = field(default_factory=ClassifierParams)
     fallback: FallbackParams = field(default_factory=FallbackParams)
@@ -81,6 +93,7 @@ def config_from_mapping(raw: dict[str, Any]) -> TrainConfig:
     if not isinstance(entities, dict):
         raise ConfigError("section 'entities' must be a mapping")
     return TrainConfig(
+        tokenizer=_section(TokenizerParams, raw.get("tokenizer"), "tokenizer"),
         features=_section(FeatureParams, raw.get("features"), "features"),
         classifier=_section(ClassifierParams, raw.get("classifier"), "classifier"),
         fallback=_section(FallbackParams, raw.get("fallback"), "fallback"),

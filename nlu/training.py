@@ -22,7 +22,7 @@ from nlu.fitting import build_classifier, build_union, scorer_from_estimator, sp
 from nlu.model import NluModel
 from nlu.normalize import normalize
 from nlu.sensitive import SensitiveMatcher
-from nlu.tokenize import Tokenizer
+from nlu.tokenize import Tokenizer, jieba_dictionary, select_dictionary
 
 Progress = Callable[[str], None]
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "jieba", "opencc", "pyahocorasick")
@@ -112,11 +112,19 @@ def prepare_docs(
     examples: Sequence[Example], tokenizer: Tokenizer, config: TrainConfig
 ) -> list[Prepared]:
     """Normalise and segment the examples for the feature analyzers."""
-    docs = []
-    for e in examples:
-        text = prepare_text(normalize(e.text).text, config.features)
-        docs.append(Prepared(tuple(tokenizer.tokens(text)), text))
-    return docs
+    texts = [prepare_text(normalize(e.text).text, config.features) for e in examples]
+    return [Prepared(tuple(tokenizer.tokens(text)), text) for text in texts]
+
+
+def build_tokenizer(examples: Sequence[Example], userdict: str, config: TrainConfig) -> Tokenizer:
+    """Tokenizer with the compact dictionary selected for these examples (see ``nlu.tokenize``)."""
+    min_freq = config.tokenizer.dictionary_min_freq
+    if min_freq <= 0:
+        return Tokenizer(userdict)  # jieba's full dictionary, not stored in the model file
+    full = jieba_dictionary()
+    full_tokenizer = Tokenizer(userdict, dictionary=full)
+    segmented = (d.tokens for d in prepare_docs(examples, full_tokenizer, config))
+    return Tokenizer(userdict, dictionary=select_dictionary(full, segmented, min_freq))
 
 
 def fit_classifier(X: csr_matrix, y: np.ndarray, config: TrainConfig) -> Any:
@@ -150,7 +158,7 @@ def train_model(
     started = time.perf_counter()
     counts = check_examples(examples)
     say(f"{len(examples)} examples, {len(counts)} intents: segmenting")
-    tokenizer = Tokenizer(userdict)
+    tokenizer = build_tokenizer(examples, userdict, config)
     docs = prepare_docs(examples, tokenizer, config)
     y = np.array([e.intent for e in examples])
     union = build_union(config.features)
@@ -173,6 +181,7 @@ def train_model(
         "intents": sorted(counts),
         "counts": _count_by_language(examples),
         "n_features": int(X.shape[1]),
+        "dictionary_words": len(tokenizer.dictionary.freq) if tokenizer.dictionary else None,
         "threshold": threshold,
         "threshold_tuning": tuning,
         "config": config.to_dict(),
