@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.model_holder import ModelHolder, train_model_file
 from handoff.clock import ManualClock
 from handoff.migrate import upgrade
 from handoff.paths import default_training_data_dir
@@ -103,6 +104,19 @@ def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
     database = Database(f"sqlite:///{path}")
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def nlu_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The intent model trained from training_data/ once per test session (shared by the
+    engine, channel and console tests)."""
+    return train_model_file(default_training_data_dir(),
+                            tmp_path_factory.mktemp("nlu") / "intent_model.npz")
+
+
+@pytest.fixture(scope="session")
+def models(nlu_model_path: Path) -> ModelHolder:
+    return ModelHolder.load(nlu_model_path)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bot.demo import render_demo_orders
-from bot.model_holder import ModelHolder, train_model_file
+from bot.model_holder import ModelHolder
 from bot.runtime import Runtime, build_runtime
 from handoff.clock import ManualClock
 from handoff.order_import import import_orders
@@ -21,18 +21,6 @@ from handoff.settings import Settings
 from handoff.store.db import Database
 from handoff.tables import load_queues, sync_queues
 from tests.bot.chat import Chat
-
-
-@pytest.fixture(scope="session")
-def nlu_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The intent model trained from training_data/ once per test session."""
-    return train_model_file(default_training_data_dir(),
-                            tmp_path_factory.mktemp("nlu") / "intent_model.npz")
-
-
-@pytest.fixture(scope="session")
-def models(nlu_model_path: Path) -> ModelHolder:
-    return ModelHolder.load(nlu_model_path)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ running Telegram channel pointed at it."""
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -12,16 +13,13 @@ from typing import Any
 import pytest
 from tg_emulator import Emulator, install_reason
 
+from bot.channels import telegram_channel
 from bot.channels.intake import Handle
 from bot.channels.telegram_channel import TelegramChannel
 from bot.channels.telegram_limits import SendLimiter
 from handoff.clock import Clock
 from handoff.settings import Settings
 from handoff.store.db import Database
-from tests.bot.conftest import models, nlu_model_path
-
-# The engine's session fixtures (the model is trained once per session for these tests too).
-__all__ = ["models", "nlu_model_path"]
 
 FAST_PACING = 0.02  # per-chat interval in tests; the limiter's own tests use the real 1 s
 
@@ -70,3 +68,10 @@ async def polling_channel(tmp_path: Path) -> AsyncIterator[
     yield start
     for channel in started:
         await channel.stop()
+
+
+@pytest.fixture
+def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Channels built by the app (``create_app``) pace at `FAST_PACING` instead of 1 s per chat."""
+    monkeypatch.setattr(telegram_channel, "SendLimiter",
+                        functools.partial(SendLimiter, per_chat_interval=FAST_PACING))
