@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     telegram_agent_chat_id: int | None = Field(
         None, validation_alias=_alias("TELEGRAM_AGENT_CHAT_ID")
     )
+    telegram_agent_poll_seconds: float = 2.0  # how often the agent group's topics are updated
     line_channel_secret: SecretStr | None = Field(
         None, validation_alias=_alias("LINE_CHANNEL_SECRET")
     )

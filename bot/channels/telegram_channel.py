@@ -61,7 +61,8 @@ class TelegramChannel:
         """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
         self.settings = settings
         self.bot = build_bot(settings)
-        self.sender = TelegramSender(self.bot, limiter)
+        self.limiter = limiter or SendLimiter()  # shared with the agent group's posts
+        self.sender = TelegramSender(self.bot, self.limiter)
         self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
         self.intake = ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None)
         self.webhook_mode = bool(settings.telegram_webhook_url)

@@ -2,13 +2,14 @@
 
 Only when ``TELEGRAM_BOT_TOKEN`` is set: webhook route or long polling (started and stopped
 with the app, so ``aftersales serve`` runs it), and the channel's sender registered for the
-app's shared outbox worker.
+app's shared outbox worker. With ``TELEGRAM_AGENT_CHAT_ID`` also the agent group.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.channels.telegram_agents_setup import setup_agent_group
 from bot.channels.telegram_channel import TelegramChannel
 from bot.channels.telegram_convert import CHANNEL
 from bot.runtime import Runtime
@@ -25,4 +26,5 @@ def setup_telegram(app: web.Application, runtime: Runtime) -> None:
                               run_outbox=False)
     app[SENDERS][CHANNEL] = channel.sender
     app[TELEGRAM] = channel
+    setup_agent_group(app, runtime, channel)
     channel.attach(app)
