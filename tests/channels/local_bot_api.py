@@ -89,6 +89,17 @@ class LocalBotApi:
             message["text"] = params["text"]
         if "message_thread_id" in params:
             message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
+        if int(params["chat_id"]) < 0:  # groups have negative ids; the agent group is a forum
+            message["chat"] = {"id": int(params["chat_id"]), "type": "supergroup",
+                               "title": "Agents", "is_forum": True}
+        if "photo" in params:
+            size = len(params["photo"]) if isinstance(params["photo"], bytes) else 0
+            message["photo"] = [{"file_id": f"sent{message['message_id']}",
+                                 "file_unique_id": f"s{message['message_id']}",
+                                 "width": 1280, "height": 960, "file_size": size}]
+            if params.get("caption"):
+                message["caption"] = params["caption"]
         return message
 
     async def _file(self, request: web.Request) -> web.Response:
@@ -110,14 +121,22 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params: dict[str, Any] = {}
     for key, value in form.items():
-        text = value if isinstance(value, str) else _file_text(value)
-        params[key] = _maybe_json(text)
+        content = value if isinstance(value, str) else _file_content(value)
+        params[key] = _maybe_json(content) if isinstance(content, str) else content
+    # Uploads travel as their own parts, named by an "attach://<name>" value (Bot API docs).
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.pop(value.removeprefix("attach://"), value)
     return params
 
 
-def _file_text(value: Any) -> str:
-    return bytes(value).decode() if isinstance(value, bytes | bytearray) else str(
-        value.file.read().decode())
+def _file_content(value: Any) -> str | bytes:
+    """A form part sent as a file: text fields as text, uploads (a sendPhoto) as their bytes."""
+    data = bytes(value) if isinstance(value, bytes | bytearray) else value.file.read()
+    try:
+        return str(data.decode())
+    except UnicodeDecodeError:
+        return bytes(data)
 
 
 def _maybe_json(text: str) -> Any:
