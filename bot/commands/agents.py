@@ -1,5 +1,6 @@
-"""``aftersales agents``: add agents (prints their API token once), list them; ``aftersales
-sweep``: run the overdue sweeper once (for cron, when the web app is not running it)."""
+"""``aftersales agents``: add agents (prints their API token once), list them, link them to a
+Telegram account for the agent group; ``aftersales sweep``: run the overdue sweeper once (for
+cron, when the web app is not running it)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,28 @@ def agents_list(ctx: click.Context) -> None:
             click.echo(f"{agent.name}\t{agent.role}\t{','.join(agent.queues) or '-'}\t"
                        f"{','.join(agent.skills) or '-'}\tmax {agent.max_load}{state}")
     database.dispose()
+
+
+@agents.command("link-telegram")
+@click.argument("name")
+@click.argument("user_id", type=int)
+@click.pass_context
+def agents_link_telegram(ctx: click.Context, name: str, user_id: int) -> None:
+    """Let agent NAME work cases in the Telegram agent group as Telegram user USER_ID."""
+    database = _database(_settings(ctx))
+    try:
+        with database.session() as session:
+            agent = session.query(Agent).filter(Agent.name == name).one_or_none()
+            if agent is None:
+                raise click.ClickException(f"no agent named {name!r}")
+            taken = session.query(Agent).filter(Agent.telegram_user_id == user_id,
+                                                Agent.name != name).one_or_none()
+            if taken is not None:
+                raise click.ClickException(f"Telegram user {user_id} is linked to {taken.name}")
+            agent.telegram_user_id = user_id
+    finally:
+        database.dispose()
+    click.echo(f"agent {name} linked to Telegram user {user_id}")
 
 
 @click.command("sweep")

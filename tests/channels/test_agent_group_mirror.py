@@ -3,8 +3,10 @@ and what an unlinked or a second agent writes in a topic changes nothing."""
 
 from __future__ import annotations
 
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from bot.cli import cli
 from handoff.agent_service import AgentService
 from handoff.clock import ManualClock
 from handoff.desk import Desk
@@ -109,3 +111,23 @@ def test_unlinked_user_and_second_agent_change_nothing_in_the_case(
         assert s.scalars(select(CaseTopic)).one().message_thread_id == 9
         replies = s.scalars(select(Message).where(Message.author == Author.AGENT)).all()
     assert replies == []
+
+
+def test_agents_link_telegram_links_one_account_to_one_agent(
+        db: Database, db_settings: Settings, clock: ManualClock) -> None:
+    with db.session() as s:
+        for name in ("wang", "li"):
+            s.add(Agent(name=name, role=AgentRole.AGENT, queues=["L2"], created_at=clock.now()))
+
+    linked = CliRunner().invoke(cli, ["agents", "link-telegram", "wang", "5001"],
+                                obj=db_settings)
+    taken = CliRunner().invoke(cli, ["agents", "link-telegram", "li", "5001"], obj=db_settings)
+    unknown = CliRunner().invoke(cli, ["agents", "link-telegram", "zhao", "5003"],
+                                 obj=db_settings)
+
+    assert linked.exit_code == 0, linked.output
+    assert taken.exit_code == 1 and "linked to wang" in taken.output
+    assert unknown.exit_code == 1 and "no agent named 'zhao'" in unknown.output
+    with db.session() as s:
+        ids = dict(s.execute(select(Agent.name, Agent.telegram_user_id)).all())
+    assert ids == {"wang": 5001, "li": None}
