@@ -3,13 +3,17 @@ server — a transaction of its own on the conversation named by the tracker's `
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime, current
@@ -58,3 +62,22 @@ def turn_for(tracker: Tracker) -> Iterator[Turn]:
         customer, conversation = open_conversation(
             session, ACTION_SERVER_CHANNEL, str(tracker.sender_id), now)
         yield Turn(runtime, session, customer, conversation, None, None, now)
+
+
+class TurnAction(Action, ABC):
+    """A rasa-sdk action that works inside a turn (see `turn_for`).
+
+    ``run`` is the rasa-sdk entry point, the same in-process and under the action server;
+    subclasses implement ``execute``. Abstract, so rasa-sdk's executor does not register it.
+    """
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        # Synchronous store access: in-process the engine already runs in a worker thread.
+        with turn_for(tracker) as turn:
+            return self.execute(dispatcher, tracker, turn)
+
+    @abstractmethod
+    def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                turn: Turn) -> list[EventType]:
+        """The action's work, given the turn's session, conversation and runtime."""

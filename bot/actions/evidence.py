@@ -12,13 +12,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from bot.actions.common import findings_event, findings_of, hand_off, say, updated
-from bot.actions.context import Turn, turn_for
+from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
 from bot.evidence import StoredBlob, sniff_image
 from handoff.store.enums import EvidenceKind
@@ -41,16 +40,12 @@ def incoming_photos(tracker: Tracker, turn: Turn) -> list[StoredBlob]:
     return blobs
 
 
-class ActionCollectEvidence(Action):
+class ActionCollectEvidence(TurnAction):
     """Identify the order, then collect the three photos and hand the case over."""
 
     def name(self) -> str:
         return "action_collect_evidence"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        with turn_for(tracker) as turn:
-            return self.execute(dispatcher, tracker, turn)
 
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:

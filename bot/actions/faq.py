@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from bot.actions.common import (
     button,
@@ -17,19 +16,15 @@ from bot.actions.common import (
     say,
     updated,
 )
-from bot.actions.context import Turn, turn_for
+from bot.actions.context import Turn, TurnAction
 
 
-class ActionFaq(Action):
+class ActionFaq(TurnAction):
     """Answer the FAQ intent of the latest message; an active flow is resumed afterwards."""
 
     def name(self) -> str:
         return "action_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        with turn_for(tracker) as turn:
-            return self.execute(dispatcher, tracker, turn)
 
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from bot.actions.common import end_flow, findings_event, findings_of, noted, say, updated
-from bot.actions.context import Turn, turn_for
+from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
 from handoff.orders import OrderView
 
@@ -34,17 +33,12 @@ def order_context(order: OrderView, turn: Turn) -> dict[str, Any]:
             "customer": order.customer_name, "phone": order.phone_masked}
 
 
-class ActionOrderStatus(Action):
+class ActionOrderStatus(TurnAction):
     """Identify the order (with the phone check), then tell its status."""
 
     def name(self) -> str:
         return "action_order_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        # Synchronous store access: in-process the engine already runs in a worker thread.
-        with turn_for(tracker) as turn:
-            return self.execute(dispatcher, tracker, turn)
 
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from bot.actions.common import (
     end_flow,
@@ -21,7 +20,7 @@ from bot.actions.common import (
     say,
     updated,
 )
-from bot.actions.context import Turn, turn_for
+from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
 from bot.actions.order_status import order_context
 from bot.policy.returns import Decision, DecisionInput, Outcome, RequestKind, decide
@@ -35,17 +34,13 @@ def rma_number(order: OrderView, turn: Turn) -> str:
     return f"{turn.runtime.policy.rma_prefix}{day}{order.order_id[-6:]}"
 
 
-class ActionCheckReturnEligibility(Action):
+class ActionCheckReturnEligibility(TurnAction):
     """Decide a return, defect exchange or refund; eligible → RMA and next steps; over the L1
     limit → L2 approval; not eligible → the precise reason and a human offered."""
 
     def name(self) -> str:
         return "action_check_return_eligibility"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        with turn_for(tracker) as turn:
-            return self.execute(dispatcher, tracker, turn)
 
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:
