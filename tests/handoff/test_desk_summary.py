@@ -55,6 +55,11 @@ def test_summary_has_order_decision_evidence_rule_last_messages_and_no_full_phon
             assert "not_helpful" in text and "外箱扔了" in text
             assert "13812345678" not in text and not re.search(r"1\d{10}", text)
             assert "138****5678" in text
+        plain = render_summary(shop.settings.templates_dir, summary, locale, "txt")
+        # Each field starts its own line (a block tag must not swallow a line break).
+        assert all(line.count(":") <= 8 for line in plain.splitlines())
+        assert any(line.startswith(("历史工单", "歷史工單", "Previous cases"))
+                   for line in plain.splitlines())
 
 
 def test_html_summary_escapes_customer_text(shop: Shop, desk: Desk) -> None:
