@@ -117,6 +117,7 @@ def demo(ctx: click.Context, no_serve: bool) -> None:
     )
     ctx.invoke(orders_import, file=rendered)
     click.echo(f"demo: {count} demo orders dated relative to {today.isoformat()}")
+    _seed_demo_staff(settings)
     if not no_serve:
         from bot.commands.serve import run_server
 
@@ -129,6 +130,20 @@ cli.add_command(agents_group)
 cli.add_command(report_command)
 cli.add_command(sweep_command)
 nlu_group.add_command(nlu_review)
+
+
+def _seed_demo_staff(settings: Settings) -> None:
+    from bot.demo import seed_demo_agents
+
+    database = open_database(settings)
+    with database.session() as session:
+        logins = seed_demo_agents(session, settings.training_data_dir / "demo" / "agents.yml",
+                                  datetime.now(ZoneInfo("UTC")))
+    database.dispose()
+    click.echo("demo staff (console sign-in and API tokens, new on every run):")
+    for login in logins:
+        click.echo(f"  {login.name:<6} {login.role:<10} password {login.password}  "
+                   f"token {login.token}")
 
 
 def _path(value: Path | None) -> Path:

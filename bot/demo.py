@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handoff.agent_auth import add_agent, hash_password, new_token, token_digest
+from handoff.store.models import Agent, AgentRole
+from handoff.yamlfile import load_yaml
 
 _DAY_FIELDS = {"paid_days_ago": "paid_at", "shipped_days_ago": "shipped_at",
                "delivered_days_ago": "delivered_at"}
@@ -29,3 +38,32 @@ def _absolute(order: dict[str, Any], today: date, tz: ZoneInfo) -> dict[str, Any
             day = today - timedelta(days=int(order[offset_field]))
             row[field] = datetime.combine(day, time(10, 0), tzinfo=tz).isoformat()
     return row
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo staff member's fresh credentials (printed once by ``aftersales demo``)."""
+
+    name: str
+    role: str
+    password: str
+    token: str
+
+
+def seed_demo_agents(session: Session, spec_file: Path, now: datetime) -> list[DemoLogin]:
+    """Create the demo staff, or give existing ones a new password and token."""
+    logins = []
+    for spec in (load_yaml(spec_file) or {}).get("agents", []):
+        password = secrets.token_urlsafe(9)
+        agent = session.scalars(select(Agent).where(Agent.name == spec["name"])).first()
+        if agent is None:
+            agent, token = add_agent(
+                session, name=spec["name"], role=AgentRole(spec["role"]),
+                queues=list(spec.get("queues", [])), skills=list(spec.get("skills", [])),
+                now=now, password=password, locale=spec.get("locale", "zh-Hans"))
+        else:
+            token = new_token()
+            agent.password_hash, agent.token_hash = hash_password(password), token_digest(token)
+            agent.failed_logins, agent.locked_until = 0, None
+        logins.append(DemoLogin(agent.name, agent.role.value, password, token))
+    return logins
