@@ -5,6 +5,9 @@ widget page itself. Thin: it validates input, turns it into an `InboundMessage`,
 ``POST /webchat/api/messages``  ``{"user_id", "text", "message_id"?}`` (or multipart + ``photo``)
 ``GET  /webchat/api/messages?user_id=…&after=…``  later replies (agents), for polling
 ``GET  /webchat/``  the chat page
+
+Every call but a new ``user_id``'s first POST carries the conversation token (see
+`bot.channels.webchat_token`); without it the call is a 401 and nothing is stored.
 """
 
 from __future__ import annotations
@@ -15,6 +18,12 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from bot.channels.webchat_token import (
+    CHANNEL,
+    admit_post,
+    admit_read,
+    presented_token,
+)
 from bot.engine.history import (
     conversation_view,
     find_conversation,
@@ -29,7 +38,6 @@ from bot.web.keys import BOT, RUNTIME, SENDERS
 from bot.web.payloads import read_json
 from handoff.templating import environment
 
-CHANNEL = "webchat"
 _MAX_ID = 128
 
 
@@ -59,7 +67,7 @@ async def _read_multipart(request: web.Request, max_bytes: int) -> tuple[dict[st
             continue
         if part.name == "photo":
             photo = await _read_limited(part, max_bytes)
-        elif part.name in ("user_id", "text", "message_id", "payload"):
+        elif part.name in ("user_id", "text", "message_id", "payload", "token"):
             fields[part.name] = await part.text()
     return fields, photo
 
@@ -73,12 +81,13 @@ async def _read_limited(part: BodyPartReader, max_bytes: int) -> bytes:
     return bytes(data)
 
 
-async def _inbound(request: web.Request, runtime: Runtime) -> InboundMessage:
-    photo = b""
+async def _read_body(request: web.Request, runtime: Runtime) -> tuple[dict[str, Any], bytes]:
     if request.content_type.startswith("multipart/"):
-        body, photo = await _read_multipart(request, runtime.settings.evidence_max_bytes)
-    else:
-        body = await read_json(request)
+        return await _read_multipart(request, runtime.settings.evidence_max_bytes)
+    return await read_json(request), b""
+
+
+def _inbound(body: dict[str, Any], photo: bytes, runtime: Runtime) -> InboundMessage:
     user_id = _field(body, "user_id", required=True)
     text = _field(body, "text", required=False) or ""
     if len(text) > runtime.dialogue.max_text_chars:
@@ -102,11 +111,15 @@ def _photo(data: bytes, runtime: Runtime) -> Attachment:
 
 async def post_message(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
-    message = await _inbound(request, runtime)
+    body, photo = await _read_body(request, runtime)
+    message = _inbound(body, photo, runtime)
+    presented = presented_token(request, _field(body, "token", required=False))
+    # Checked before Bot.handle: a refused caller leaves no trace in the store.
+    token = await asyncio.to_thread(admit_post, runtime, message.external_id, presented)
     replies = await asyncio.to_thread(request.app[BOT].handle, message)
     view, cursor = await asyncio.to_thread(_view, runtime, message.external_id)
     return web.json_response({"replies": [r.to_payload() for r in replies],
-                              "conversation": view, "cursor": cursor})
+                              "conversation": view, "cursor": cursor, "token": token})
 
 
 def _view(runtime: Runtime, user_id: str) -> tuple[dict[str, Any], int]:
@@ -125,6 +138,7 @@ async def get_messages(request: web.Request) -> web.Response:
         after = int(request.query.get("after", "0"))
     except ValueError:
         raise ApiError(400, '"after" must be an integer message id') from None
+    admit_read(runtime, user_id, presented_token(request))
     return web.json_response(await asyncio.to_thread(_poll, runtime, user_id, after))
 
 

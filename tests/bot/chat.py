@@ -4,6 +4,10 @@ Reads like a transcript::
 
     await chat.say("我要退货")
     assert "订单号" in chat.text
+
+Like the widget, it keeps the conversation token the first answer hands out (one per
+``user_id``) and sends it on every later call: the header on JSON posts and polls, the
+``token`` form field on photo uploads.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from bot.channels.webchat_token import HEADER
 from bot.runtime import Runtime
 from bot.web.app import create_app
 
@@ -33,6 +38,7 @@ class Chat:
     body: dict[str, Any] = field(default_factory=dict)
     _server: TestServer | None = None
     _http: aiohttp.ClientSession | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
     _counter: int = 0
 
     async def start(self) -> None:
@@ -81,7 +87,7 @@ class Chat:
                                 "message_id": message_id or self._next_id()}
         if payload:
             body["payload"] = payload
-        return await self._post(json=body)
+        return await self._post(json=body, headers=self._auth())
 
     async def press(self, title: str) -> list[dict[str, Any]]:
         """Press the quick-reply button titled ``title`` of the last replies."""
@@ -92,6 +98,8 @@ class Chat:
         form = aiohttp.FormData()
         form.add_field("user_id", self.user_id)
         form.add_field("message_id", self._next_id())
+        if self.user_id in self.tokens:
+            form.add_field("token", self.tokens[self.user_id])
         if text:
             form.add_field("text", text)
         form.add_field("photo", io.BytesIO(data), filename=filename, content_type=content_type)
@@ -109,6 +117,7 @@ class Chat:
             self.status = response.status
             self.body = json.loads(await response.text())
         if self.status == 200:
+            self.tokens[self.user_id] = self.body["token"]
             self.replies = self.body["replies"]
             self.conversation = self.body["conversation"]
         else:
@@ -117,7 +126,12 @@ class Chat:
 
     async def poll(self, after: int = 0) -> dict[str, Any]:
         async with self.http.get(self.url("/webchat/api/messages"),
-                                 params={"user_id": self.user_id, "after": str(after)}) as r:
+                                 params={"user_id": self.user_id, "after": str(after)},
+                                 headers=self._auth()) as r:
             self.status = r.status
             result: dict[str, Any] = json.loads(await r.text())
             return result
+
+    def _auth(self) -> dict[str, str]:
+        token = self.tokens.get(self.user_id)
+        return {HEADER: token} if token else {}

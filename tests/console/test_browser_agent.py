@@ -88,17 +88,30 @@ async def _sign_in(browser: Browser, base: str, name: str,
     return page
 
 
+# The web chat conversation token of each customer, as the widget keeps it (keyed by site too:
+# every test has its own server and database).
+_TOKENS: dict[tuple[str, str], str] = {}
+
+
+def _token_header(base: str, user: str) -> dict[str, str]:
+    token = _TOKENS.get((base, user))
+    return {"X-Webchat-Token": token} if token else {}
+
+
 async def _customer_says(base: str, user: str, text: str) -> dict[str, Any]:
     async with aiohttp.ClientSession() as http, http.post(
-            f"{base}/webchat/api/messages", json={"user_id": user, "text": text}) as response:
+            f"{base}/webchat/api/messages", json={"user_id": user, "text": text},
+            headers=_token_header(base, user)) as response:
         assert response.status == 200, await response.text()
         body: dict[str, Any] = await response.json()
+        _TOKENS[(base, user)] = body["token"]
         return body
 
 
 async def _customer_polls(base: str, user: str, after: int) -> list[dict[str, Any]]:
     async with aiohttp.ClientSession() as http, http.get(
-            f"{base}/webchat/api/messages", params={"user_id": user, "after": after}) as response:
+            f"{base}/webchat/api/messages", params={"user_id": user, "after": after},
+            headers=_token_header(base, user)) as response:
         assert response.status == 200
         body = await response.json()
         return list(body["messages"])
