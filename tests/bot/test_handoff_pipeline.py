@@ -59,9 +59,9 @@ async def test_refund_over_limit_reaches_an_agent_with_a_warm_summary_and_the_re
     assert not re.search(r"13522223333", str(detail))  # the phone appears only masked
 
     await _api(chat, token, "POST", f"/api/cases/{case_number}/claim")
-    await _api(chat, token, "POST", f"/api/cases/{case_number}/messages",
-               text="您好，我是售后专员小艾，退款审批已提交，今天内给您结果。")
-    assert await _agent_replies(chat) == ["您好，我是售后专员小艾，退款审批已提交，今天内给您结果。"]
+    reply = "您好，我是售后专员小艾，退款审批已提交，今天内给您结果。"
+    await _api(chat, token, "POST", f"/api/cases/{case_number}/messages", text=reply)
+    assert await _agent_replies(chat) == [reply]
 
     # While a human works the case the bot stays quiet, whatever the customer asks.
     for text in ("我的订单到哪了", "怎么开发票", "谢谢"):
