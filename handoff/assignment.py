@@ -43,10 +43,15 @@ def auto_assign(session: Session, case: Case, now: datetime) -> Agent | None:
     """Give an unassigned case to the least-loaded matching agent under their limit."""
     if case.assignee_id is not None:
         return None
+    candidates = (select(Agent).where(Agent.active.is_(True), Agent.role == AgentRole.AGENT)
+                  .order_by(Agent.id))
+    if session.get_bind().dialect.name == "postgresql":
+        # Lock the candidates before counting loads, so two handoffs at the same moment cannot
+        # both see an agent under max_load: the second waits, then (READ COMMITTED) counts the
+        # first one's assignment. On SQLite BEGIN IMMEDIATE already serialises the two.
+        candidates = candidates.with_for_update()
+    agents = list(session.scalars(candidates))
     loads = open_loads(session)
-    agents = session.scalars(select(Agent).where(Agent.active.is_(True),
-                                                 Agent.role == AgentRole.AGENT)
-                             .order_by(Agent.id))
     fits = [a for a in agents if can_work(a, case) and loads.get(a.id, 0) < a.max_load]
     if not fits:
         return None

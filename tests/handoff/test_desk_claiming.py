@@ -13,6 +13,7 @@ from handoff.agent_service import AgentService, Conflict
 from handoff.desk import Desk
 from handoff.ports import BotFindings
 from handoff.store.cases import Case, CaseEvent
+from handoff.store.chat import Conversation
 from handoff.store.db import Database
 from handoff.store.people import Agent
 
@@ -66,3 +67,35 @@ def test_twenty_agents_claiming_ten_cases_leave_each_case_with_exactly_one_owner
         owners = s.scalars(select(Case.assignee_id)).all()
         claims = s.scalars(select(CaseEvent).where(CaseEvent.kind == "claimed")).all()
     assert None not in owners and len(claims) == CASES
+
+
+def _hand_off_concurrently(shop: Shop, desk: Desk, conversations: list[int],
+                           barrier: threading.Barrier, errors: list[BaseException]) -> None:
+    def run(conversation_id: int) -> None:
+        try:
+            barrier.wait()
+            with shop.db.session() as s:
+                conversation = s.get(Conversation, conversation_id)
+                assert conversation is not None
+                desk.hand_off(s, conversation, desk.request_for("human_request"),
+                              BotFindings(issue="refund_status"))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in conversations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+
+def test_simultaneous_handoffs_never_push_an_agent_past_max_load(shop: Shop, desk: Desk) -> None:
+    with shop.db.session() as s:
+        shop.agent(s, "solo", ["L2"], max_load=1)
+        conversations = [shop.customer(s).id for _ in range(4)]
+    errors: list[BaseException] = []
+    _hand_off_concurrently(shop, desk, conversations, threading.Barrier(4), errors)
+    assert errors == []
+    with shop.db.session() as s:
+        owners = [o for o in s.scalars(select(Case.assignee_id)).all() if o is not None]
+    assert len(owners) == 1  # the other three wait in the queue for a claim
