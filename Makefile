@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/aftersales demo
 
+# Lint and type-check first (seconds), then the suite (SQLite, and PostgreSQL when
+# TEST_DATABASE_URL is set).
 test: $(STAMP)
+	$(BIN)/ruff check nlu bot handoff tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
