@@ -17,7 +17,14 @@ def run_server(settings: Settings, host: str, port: int) -> None:
         raise click.ClickException(
             f"no NLU model at {settings.nlu_model_path}: run `aftersales nlu train` first")
     app = create_app(build_runtime(settings))
-    click.echo(f"web chat: http://{host}:{port}/webchat/")
+    click.echo(f"web chat:      http://{host}:{port}/webchat/")
+    click.echo(f"agent console: http://{host}:{port}/console/")
+    click.echo("Telegram: " + ("on" if settings.telegram_bot_token else "off (TELEGRAM_BOT_TOKEN)")
+               + " · LINE: " + ("on" if settings.line_channel_secret else "off (LINE_CHANNEL_SECRET)"))
+    if settings.secret_key.get_secret_value() == "change-me-in-production" and host not in (
+            "127.0.0.1", "localhost", "::1"):
+        click.echo("warning: AFTERSALES_SECRET_KEY is the default; set your own before exposing "
+                   "the server", err=True)
     web.run_app(app, host=host, port=port, print=None)
 
 
