@@ -19,8 +19,9 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     app = create_app(build_runtime(settings))
     click.echo(f"web chat:      http://{host}:{port}/webchat/")
     click.echo(f"agent console: http://{host}:{port}/console/")
-    click.echo("Telegram: " + ("on" if settings.telegram_bot_token else "off (TELEGRAM_BOT_TOKEN)")
-               + " · LINE: " + ("on" if settings.line_channel_secret else "off (LINE_CHANNEL_SECRET)"))
+    telegram = "on" if settings.telegram_bot_token else "off (set TELEGRAM_BOT_TOKEN)"
+    line = "on" if settings.line_channel_secret else "off (set LINE_CHANNEL_SECRET)"
+    click.echo(f"Telegram: {telegram} · LINE: {line}")
     if settings.secret_key.get_secret_value() == "change-me-in-production" and host not in (
             "127.0.0.1", "localhost", "::1"):
         click.echo("warning: AFTERSALES_SECRET_KEY is the default; set your own before exposing "
