@@ -8,8 +8,10 @@ figures cover cases opened in the period.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from statistics import median
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from handoff.store.cases import Case
 from handoff.store.chat import Message
-from handoff.store.enums import CaseStatus, Direction
+from handoff.store.enums import CasePriority, CaseStatus, Direction
 from handoff.store.people import Agent
+from handoff.tables import SlaTarget
 
 CLOSURE_WINDOW = timedelta(hours=24)
 TOP_N = 10
@@ -116,3 +119,51 @@ def _agent_load(session: Session, opened: list[Case]) -> dict[str, dict[str, int
             load[agent.name] = {"open": len(open_now), "handled": len(handled),
                                 "resolved": sum(1 for c in handled if c.resolved_at)}
     return load
+
+
+@dataclass(frozen=True)
+class PriorityResponse:
+    """First responses to one priority's cases, next to that priority's SLA target.
+
+    ``minutes`` are wall-clock minutes from handoff to first response; the target counts
+    business minutes (business_hours.yml), so ``on_time`` — answered by the case's due time —
+    is the SLA verdict, and the minutes show how far apart the answers are.
+    """
+
+    priority: CasePriority
+    target_minutes: float
+    minutes: tuple[float, ...]  # one per answered case, ascending
+    on_time: int
+    waiting: int  # opened in the period, no first response yet
+
+    @property
+    def answered(self) -> int:
+        return len(self.minutes)
+
+    @property
+    def median_minutes(self) -> float | None:
+        return round(median(self.minutes), 1) if self.minutes else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.answered)
+
+
+def first_response_vs_sla(session: Session, since: datetime, until: datetime,
+                          targets: Mapping[CasePriority, SlaTarget]) -> list[PriorityResponse]:
+    """Per priority (P1 first), first-response times of cases opened in [since, until)."""
+    opened = session.scalars(select(Case).where(Case.created_at >= since,
+                                                Case.created_at < until))
+    by_priority: dict[CasePriority, list[Case]] = {p: [] for p in CasePriority}
+    for case in opened:
+        by_priority[CasePriority(case.priority)].append(case)
+    return [_priority_response(p, targets[p], cases) for p, cases in by_priority.items()]
+
+
+def _priority_response(priority: CasePriority, target: SlaTarget,
+                       cases: list[Case]) -> PriorityResponse:
+    answered = [(c.first_response_at, c) for c in cases if c.first_response_at is not None]
+    minutes = sorted(round((at - c.created_at).total_seconds() / 60, 1) for at, c in answered)
+    on_time = sum(1 for at, c in answered if c.first_response_due and at <= c.first_response_due)
+    return PriorityResponse(priority, target.first_response.total_seconds() / 60,
+                            tuple(minutes), on_time, len(cases) - len(answered))

@@ -1,7 +1,9 @@
-"""Console sign-in over real HTTP: sessions, CSRF, lock-out, redirects (no browser needed)."""
+"""Console sign-in over real HTTP: sessions, CSRF, lock-out, redirects, what each role may
+open (no browser needed)."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -10,13 +12,19 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
+from PIL import Image
+from sqlalchemy import select
 
 from bot.web.console import setup_console
 from bot.web.console.sessions import SESSION_COOKIE
+from handoff.agent_service import AgentService
 from handoff.clock import ManualClock
+from handoff.desk import Desk
+from handoff.ports import BotFindings
 from handoff.settings import Settings
 from handoff.store.db import Database
-from handoff.store.models import Agent, AgentRole
+from handoff.store.models import Agent, AgentRole, Conversation, Customer
+from handoff.tables import load_queues, sync_queues
 from nlu import load_model
 from tests.console.helpers import PASSWORD, Holder, Runtime, add_agent, serve
 
@@ -29,6 +37,7 @@ async def console(review_settings: Settings, sqlite_db: Database, clock: ManualC
     setup_console(app, Runtime(settings, sqlite_db, clock, Holder(load_model(english_model_file))))
     add_agent(sqlite_db, "amy", AgentRole.AGENT, ["L2"], clock.now())
     add_agent(sqlite_db, "tina", AgentRole.TRAINER, [], clock.now())
+    add_agent(sqlite_db, "sam", AgentRole.SUPERVISOR, [], clock.now())
     async with serve(app) as base:
         yield base
 
@@ -135,3 +144,41 @@ async def test_sign_out_ends_the_session(console: str) -> None:
             assert out.url.path == "/console/signin"
         async with http.get(f"{console}/console/training") as page:
             assert page.url.path == "/console/signin"
+
+
+def _a_case_amy_answered_after_twenty_minutes(settings: Settings, db: Database,
+                                              clock: ManualClock) -> None:
+    desk = Desk(settings, clock)
+    with db.session() as session:
+        sync_queues(session, load_queues(settings.training_data_dir / "handoff" / "queues.yml"))
+        customer = Customer(channel="webchat", external_id="web-1", created_at=clock.now())
+        session.add(customer)
+        session.flush()
+        conversation = Conversation(customer_id=customer.id, channel="webchat", state={},
+                                    created_at=clock.now(), updated_at=clock.now())
+        session.add(conversation)
+        session.flush()
+        number = desk.hand_off(session, conversation, desk.request_for("human_request"),
+                               BotFindings(issue="request_human")).case_number
+    clock.advance(timedelta(minutes=20))
+    with db.session() as session:
+        amy = session.scalars(select(Agent).where(Agent.name == "amy")).one()
+        AgentService(desk).reply(session, amy, number, "Hello, Amy here.")
+
+
+async def test_the_first_response_vs_sla_chart_is_a_png_for_a_supervisor_only(
+    console: str, review_settings: Settings, sqlite_db: Database, clock: ManualClock
+) -> None:
+    _a_case_amy_answered_after_twenty_minutes(review_settings, sqlite_db, clock)
+    async with _client() as http:
+        await _sign_in(http, console, "sam", PASSWORD)
+        async with http.get(f"{console}/console/dashboard") as page:
+            assert "/console/charts/response-vs-sla.png" in await page.text()
+        async with http.get(f"{console}/console/charts/response-vs-sla.png") as chart:
+            assert chart.status == 200 and chart.content_type == "image/png"
+            image = Image.open(io.BytesIO(await chart.read()))
+            assert image.format == "PNG" and image.size == (520, 280)
+    async with _client() as http:
+        await _sign_in(http, console, "amy", PASSWORD)
+        async with http.get(f"{console}/console/charts/response-vs-sla.png") as chart:
+            assert chart.status == 403

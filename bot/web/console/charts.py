@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from handoff.reports import Report
+from handoff.reports import PriorityResponse, Report
 
 Daily = Sequence[tuple[date, Report]]
 COLOURS = {"bar": "#1565c0", "line": "#c62828", "ok": "#2e7d32"}
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The report figures the charts draw: one report per day, the last week's report and the
+    last week's first responses per priority."""
+
+    daily: Daily
+    week: Report
+    response: Sequence[PriorityResponse]
 
 
 def _png(draw: Callable[[Axes], None], title: str) -> bytes:
@@ -80,10 +91,39 @@ def top_reasons(report: Report) -> bytes:
     return _bars(report.top_contact_reasons, "Top contact reasons (last 7 days)", True)
 
 
-CHARTS: dict[str, Callable[[Daily, Report], bytes]] = {
-    "volume": lambda daily, week: volume(daily),
-    "escalation": lambda daily, week: escalation_rate(daily),
-    "first-response": lambda daily, week: first_response(daily),
-    "csat": lambda daily, week: csat(week),
-    "reasons": lambda daily, week: top_reasons(week),
+def _response_label(row: PriorityResponse) -> str:
+    waiting = f"\n{row.waiting} waiting" if row.waiting else ""
+    return f"{row.priority}\n{row.on_time}/{row.answered} on time{waiting}"
+
+
+def response_vs_sla(rows: Sequence[PriorityResponse]) -> bytes:
+    """A box and the single answers per priority, the priority's SLA target as a red bar."""
+    def draw(axes: Axes) -> None:
+        positions = list(range(1, len(rows) + 1))
+        answered = [(x, list(r.minutes)) for x, r in zip(positions, rows, strict=True)
+                    if r.minutes]
+        if answered:
+            axes.boxplot([m for _, m in answered], positions=[x for x, _ in answered],
+                         widths=0.5, showfliers=False)
+            for x, minutes in answered:
+                axes.scatter([x] * len(minutes), minutes, s=12, color=COLOURS["bar"], zorder=3)
+        axes.hlines([r.target_minutes for r in rows], [x - 0.35 for x in positions],
+                    [x + 0.35 for x in positions], colors=COLOURS["line"], linewidth=2,
+                    label="SLA target (business minutes)")
+        # Targets run from minutes (P1) to a day (P4): a log scale keeps both readable;
+        # symlog because an answer can come in the same minute (0).
+        axes.set_yscale("symlog", linthresh=1)
+        axes.set_xticks(positions, [_response_label(r) for r in rows], fontsize=7)
+        axes.set_ylabel("minutes to first response", fontsize=8)
+        axes.legend(fontsize=7, loc="upper left")
+    return _png(draw, "First response time vs SLA (last 7 days)")
+
+
+CHARTS: dict[str, Callable[[ChartData], bytes]] = {
+    "volume": lambda data: volume(data.daily),
+    "escalation": lambda data: escalation_rate(data.daily),
+    "first-response": lambda data: first_response(data.daily),
+    "response-vs-sla": lambda data: response_vs_sla(data.response),
+    "csat": lambda data: csat(data.week),
+    "reasons": lambda data: top_reasons(data.week),
 }

@@ -14,8 +14,9 @@ from bot.web.console import charts
 from bot.web.console.common import PREFIX, render, require_role, runtime_of, see_other
 from bot.web.console.floor import daily_reports, overdue_cases, queue_depths, today_report
 from bot.web.console.service import agent_service, as_viewer
-from handoff.reports import build_report
+from handoff.reports import build_report, first_response_vs_sla
 from handoff.store.models import Agent, AgentRole
+from handoff.tables import load_sla
 
 SUPERVISORS = (AgentRole.SUPERVISOR,)
 WEEK = timedelta(days=7)
@@ -52,11 +53,15 @@ async def assign(request: web.Request) -> web.StreamResponse:
 
 
 def _chart(runtime: Any, name: str) -> bytes:
-    now, tz = runtime.clock.now(), runtime.settings.timezone
+    settings = runtime.settings
+    now, tz = runtime.clock.now(), settings.timezone
+    assert settings.sla_file is not None  # filled in by Settings
+    targets = load_sla(settings.sla_file)
     with runtime.db.session() as session:
-        daily = daily_reports(session, now, tz)
-        week = build_report(session, now - WEEK, now)
-    return charts.CHARTS[name](daily, week)
+        data = charts.ChartData(daily_reports(session, now, tz),
+                                build_report(session, now - WEEK, now),
+                                first_response_vs_sla(session, now - WEEK, now, targets))
+    return charts.CHARTS[name](data)
 
 
 async def chart(request: web.Request) -> web.StreamResponse:
