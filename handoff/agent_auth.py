@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime
 
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,25 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_HASHER = PasswordHasher()
+
+
 def hash_password(password: str) -> str:
-    return PasswordHasher().hash(password)
+    """An argon2id hash to store in ``Agent.password_hash``."""
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches the stored argon2 hash (False for a malformed hash)."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's defaults."""
+    return _HASHER.check_needs_rehash(password_hash)
 
 
 def agent_by_token(session: Session, token: str) -> Agent | None:

@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from bot.cli import cli
+from handoff.agent_auth import verify_password
 from handoff.settings import Settings
 from handoff.store.db import Database
-from handoff.store.models import Order
+from handoff.store.models import Agent, Order
 
 
 def test_demo_sets_up_without_serving(tmp_path: Path, nlu_model_path: Path) -> None:
@@ -28,7 +29,14 @@ def test_demo_sets_up_without_serving(tmp_path: Path, nlu_model_path: Path) -> N
     database = Database(settings.database_url)
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Order)) == 14
+        staff = {a.name: a for a in session.scalars(select(Agent))}
     database.dispose()
+    # Demo staff can sign in: each printed password verifies against its stored hash.
+    assert {"alice", "sam", "tina"} <= set(staff)
+    for name in ("alice", "sam", "tina"):
+        line = next(x for x in result.output.splitlines() if x.strip().startswith(name))
+        password = line.split("password ")[1].split()[0]
+        assert verify_password(staff[name].password_hash or "", password)
 
 
 @pytest.mark.parametrize("command", ["serve", "demo"])

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from aiohttp import web
 
-from bot.web.console.passwords import hash_password
+from handoff.agent_auth import hash_password
 from handoff.clock import Clock
 from handoff.settings import Settings
 from handoff.store.db import Database

@@ -102,8 +102,3 @@ def test_cli_import_reports_bad_rows_and_exits_non_zero(tmp_path: Path, settings
     assert "line 2: currency 'yuan'" in result.output
     assert "nothing imported" in result.output
 
-
-def test_demo_imports_orders_for_every_policy_branch(settings: Settings) -> None:
-    result = CliRunner().invoke(cli, ["demo"], obj=settings)
-    assert result.exit_code == 0, result.output
-    assert "14 new" in result.output

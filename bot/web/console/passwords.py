@@ -9,17 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handoff.agent_auth import hash_password, password_needs_rehash, verify_password
 from handoff.store.models import Agent
 
-_HASHER = PasswordHasher()
 # Verified when the name is unknown, so a wrong name costs as long as a wrong password and the
 # response time does not reveal which agent names exist.
-_DUMMY_HASH = _HASHER.hash("no such agent")
+_DUMMY_HASH = hash_password("no such agent")
 
 
 class SignInOutcome(StrEnum):
@@ -41,24 +39,19 @@ class LockoutPolicy:
     lockout: timedelta
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash to store in ``Agent.password_hash``."""
-    return _HASHER.hash(password)
-
-
 def check_credentials(session: Session, name: str, password: str, now: datetime,
                       policy: LockoutPolicy) -> SignInResult:
     """Verify a sign-in and keep the failure count; a locked agent is refused unverified."""
     agent = session.scalar(select(Agent).where(Agent.name == name.strip(), Agent.active))
     if agent is None or not agent.password_hash:
-        _verify(_DUMMY_HASH, password)
+        verify_password(_DUMMY_HASH, password)
         return SignInResult(SignInOutcome.BAD_CREDENTIALS)
     if agent.locked_until is not None and agent.locked_until > now:
         return SignInResult(SignInOutcome.LOCKED, locked_until=agent.locked_until)
-    if not _verify(agent.password_hash, password):
+    if not verify_password(agent.password_hash, password):
         return _failed(agent, now, policy)
     agent.failed_logins, agent.locked_until = 0, None
-    if _HASHER.check_needs_rehash(agent.password_hash):
+    if password_needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password)
     return SignInResult(SignInOutcome.OK, agent_id=agent.id)
 
@@ -69,10 +62,3 @@ def _failed(agent: Agent, now: datetime, policy: LockoutPolicy) -> SignInResult:
         return SignInResult(SignInOutcome.BAD_CREDENTIALS)
     agent.failed_logins, agent.locked_until = 0, now + policy.lockout
     return SignInResult(SignInOutcome.LOCKED, locked_until=agent.locked_until)
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
