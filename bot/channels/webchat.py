@@ -3,7 +3,12 @@ widget page itself. Thin: it validates input, turns it into an `InboundMessage`,
 `Bot.handle` in a thread.
 
 ``POST /webchat/api/messages``  ``{"user_id", "text", "message_id"?}`` (or multipart + ``photo``)
-``GET  /webchat/api/messages?user_id=…&after=…``  later replies (agents), for polling
+    → this turn's replies, each with its stored message ``id``
+``GET  /webchat/api/messages?user_id=…&after=…``  outbound messages after ``after``, for polling
+
+A client polls from the ``cursor`` of its last GET only and skips polled ids it was already
+shown in a POST answer. The POST ``cursor`` (kept for older clients) advances the ``after`` the
+client passes on the POST's query string only over this turn's own replies.
 ``GET  /webchat/``  the chat page
 
 Every call but a new ``user_id``'s first POST carries the conversation token (see
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -27,9 +33,11 @@ from bot.channels.webchat_token import (
 from bot.engine.history import (
     conversation_view,
     find_conversation,
-    last_outbound_id,
     outbound_after,
+    seen_through,
+    turn_reply_ids,
 )
+from bot.engine.store import inbound_key
 from bot.evidence import EvidenceRejected, sniff_image
 from bot.messages import Attachment, AttachmentKind, InboundMessage
 from bot.runtime import Runtime
@@ -111,22 +119,48 @@ def _photo(data: bytes, runtime: Runtime) -> Attachment:
 
 async def post_message(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
+    after = _after(request)
     body, photo = await _read_body(request, runtime)
     message = _inbound(body, photo, runtime)
     presented = presented_token(request, _field(body, "token", required=False))
     # Checked before Bot.handle: a refused caller leaves no trace in the store.
     token = await asyncio.to_thread(admit_post, runtime, message.external_id, presented)
     replies = await asyncio.to_thread(request.app[BOT].handle, message)
-    view, cursor = await asyncio.to_thread(_view, runtime, message.external_id)
-    return web.json_response({"replies": [r.to_payload() for r in replies],
-                              "conversation": view, "cursor": cursor, "token": token})
+    turn = await asyncio.to_thread(_turn, runtime, message, after)
+    return web.json_response({
+        "replies": [dict(reply.to_payload(), id=message_id)
+                    for reply, message_id in zip(replies, turn.reply_ids, strict=True)],
+        "conversation": turn.view, "cursor": turn.cursor, "token": token})
 
 
-def _view(runtime: Runtime, user_id: str) -> tuple[dict[str, Any], int]:
+@dataclass(frozen=True)
+class _TurnView:
+    view: dict[str, Any]
+    reply_ids: list[int]
+    cursor: int
+
+
+def _turn(runtime: Runtime, message: InboundMessage, after: int) -> _TurnView:
+    """The stored ids of this turn's replies, the conversation, and a cursor that is safe to
+    poll from: `seen_through`, never the conversation's last outbound id (an agent reply
+    committed meanwhile, or one the client has not polled yet, would be skipped forever)."""
     with runtime.db.session() as session:
-        conversation = find_conversation(session, CHANNEL, user_id)
-        cursor = last_outbound_id(session, conversation) if conversation else 0
-        return conversation_view(session, conversation), cursor
+        conversation = find_conversation(session, CHANNEL, message.external_id)
+        ids = turn_reply_ids(session, conversation, inbound_key(message)) if conversation else None
+        if conversation is None or ids is None:
+            raise ApiError(409, '"message_id" is already used by another conversation')
+        return _TurnView(conversation_view(session, conversation), ids,
+                         seen_through(session, conversation, after, ids))
+
+
+def _after(request: web.Request) -> int:
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        raise ApiError(400, '"after" must be an integer message id') from None
+    if after < 0:
+        raise ApiError(400, '"after" must not be negative')
+    return after
 
 
 async def get_messages(request: web.Request) -> web.Response:
@@ -134,10 +168,7 @@ async def get_messages(request: web.Request) -> web.Response:
     user_id = request.query.get("user_id", "")
     if not user_id or len(user_id) > _MAX_ID:
         raise ApiError(400, '"user_id" query parameter is required')
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        raise ApiError(400, '"after" must be an integer message id') from None
+    after = _after(request)
     admit_read(runtime, user_id, presented_token(request))
     return web.json_response(await asyncio.to_thread(_poll, runtime, user_id, after))
 

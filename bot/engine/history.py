@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.engine.store import find_inbound
 from handoff.store.cases import Case
 from handoff.store.enums import Direction
 from handoff.store.models import Conversation, Customer, Message
@@ -47,3 +49,36 @@ def last_outbound_id(session: Session, conversation: Conversation) -> int:
                            .where(Message.conversation_id == conversation.id,
                                   Message.direction == Direction.OUTBOUND))
     return int(value or 0)
+
+
+def turn_reply_ids(session: Session, conversation: Conversation,
+                   key: str | None) -> list[int] | None:
+    """Ids of the replies the engine stored for the inbound message under ``key`` (its
+    ``inbound_key``), in reply order; None when no message of ``conversation`` has that key
+    (a caller reusing another conversation's message id must not learn its replies)."""
+    inbound = find_inbound(session, key)
+    if inbound is None or inbound.conversation_id != conversation.id:
+        return None
+    return list(session.scalars(select(Message.id)
+                                .where(Message.idempotency_key.like(f"reply:{inbound.id}:%"))
+                                .order_by(Message.id)))
+
+
+def seen_through(session: Session, conversation: Conversation, after: int,
+                 seen: Collection[int]) -> int:
+    """The highest id up to which a client that polled up to ``after`` and was handed the
+    replies ``seen`` has every outbound message: ``after`` advanced over the unbroken run of
+    ``seen`` ids that follows it. Stops at the first message it was not handed (an agent reply
+    committed meanwhile), so a cursor taken from here never skips an unseen message."""
+    wanted = set(seen)
+    # The run cannot be longer than `seen`, so one row past it is enough to find its end.
+    ids = session.scalars(select(Message.id)
+                          .where(Message.conversation_id == conversation.id,
+                                 Message.direction == Direction.OUTBOUND, Message.id > after)
+                          .order_by(Message.id).limit(len(wanted) + 1))
+    cursor = after
+    for message_id in ids:
+        if message_id not in wanted:
+            break
+        cursor = message_id
+    return cursor
