@@ -18,6 +18,7 @@ Every call but a new ``user_id``'s first POST carries the conversation token (se
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -104,9 +105,16 @@ def _inbound(body: dict[str, Any], photo: bytes, runtime: Runtime) -> InboundMes
         raise ApiError(400, 'send "text" or a "photo"')
     attachments = (_photo(photo, runtime),) if photo else ()
     assert user_id is not None
+    message_id = _field(body, "message_id", required=False) or uuid.uuid4().hex
     return InboundMessage(CHANNEL, user_id, text.strip(), attachments,
-                          _field(body, "message_id", required=False) or uuid.uuid4().hex,
+                          update_id(user_id, message_id),
                           payload=_field(body, "payload", required=False))
+
+
+def update_id(user_id: str, message_id: str) -> str:
+    """The delivery id the engine deduplicates on. Browsers choose ``message_id``, so two users
+    may pick the same one: it only identifies a message together with its ``user_id``."""
+    return hashlib.sha256(f"{user_id}\n{message_id}".encode()).hexdigest()[:40]
 
 
 def _photo(data: bytes, runtime: Runtime) -> Attachment:
