@@ -47,6 +47,8 @@ async def test_shipping_damage_evidence_missing_photo_then_complete(chat: Chat) 
     assert "请放心" in chat.text  # reassure first
     assert "还需要：外包装箱照片" in chat.text and "无法开始" in chat.text
     assert chat.conversation["mode"] == "bot"
+    await chat.say("箱子我找一下")  # words, no photo: reassured, never told a photo arrived
+    assert "照片已收到" not in chat.text and "请放心" in chat.text and "外包装箱照片" in chat.text
     await chat.send_photo(image_bytes("PNG", color="green"))
     assert "三张照片都已收到" in chat.text
     assert chat.conversation["mode"] == "human" and chat.conversation["case_number"]
