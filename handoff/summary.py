@@ -1,7 +1,8 @@
 """The warm-handoff summary: everything the agent needs so the customer never repeats the story.
 
 Built once per handoff as JSON (stored on the case, served by the API) and rendered per agent
-locale from templates/summary/<locale>/case_summary.{txt,html}. Every string passes through
+locale from templates/summary/case_summary.{txt,html} with the words of
+templates/summary/labels.yml. Every string passes through
 phone masking: the summary never shows a full phone number.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from handoff.store.enums import Direction
 from handoff.store.orders import Order
 from handoff.store.people import Customer
 from handoff.templating import environment
+from handoff.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,19 @@ def masked(value: Any) -> Any:
 def render_summary(templates_dir: Path, summary: Mapping[str, Any], locale: str,
                    fmt: str = "txt") -> str:
     """The summary as text (chat, CLI) or HTML (console), in the agent's locale."""
-    template = environment(templates_dir).get_template(f"summary/{locale}/case_summary.{fmt}")
+    labels = summary_labels(templates_dir)
+    if locale not in labels:
+        raise ValueError(f"no summary labels for locale {locale!r}")
+    template = environment(templates_dir).get_template(f"summary/case_summary.{fmt}")
     next_step = summary.get("next_step") or {}
     step = next_step.get(locale) or next(iter(next_step.values()), "")
-    return template.render(s=summary, next_step=step).strip()
+    return template.render(s=summary, t=labels[locale], next_step=step).strip()
+
+
+@cache
+def summary_labels(templates_dir: Path) -> dict[str, dict[str, str]]:
+    """The summary's field labels per locale (templates/summary/labels.yml)."""
+    return dict(load_yaml(templates_dir / "summary" / "labels.yml"))
 
 
 def _customer(session: Session, inputs: SummaryInputs, case: Case) -> dict[str, Any]:

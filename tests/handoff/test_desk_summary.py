@@ -12,7 +12,7 @@ from handoff.desk import Desk
 from handoff.ports import BotFindings
 from handoff.store.cases import Case
 from handoff.store.people import Customer
-from handoff.summary import render_summary
+from handoff.summary import render_summary, summary_labels
 
 ORDER = "2026110512345"
 
@@ -82,3 +82,10 @@ def test_summary_lists_previous_cases_of_the_same_person(shop: Shop, desk: Desk)
         latest = s.scalars(select(Case).order_by(Case.id.desc())).first()
         assert latest is not None
         assert latest.summary["customer"]["previous_cases"] == [first.case_number]
+
+
+def test_every_agent_locale_labels_every_summary_field(shop: Shop) -> None:
+    labels = summary_labels(shop.settings.templates_dir)
+    assert set(labels) == {"zh-Hans", "zh-Hant", "en"}
+    keys = {locale: set(words) for locale, words in labels.items()}
+    assert keys["zh-Hans"] == keys["zh-Hant"] == keys["en"]
