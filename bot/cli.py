@@ -102,22 +102,27 @@ def orders_import(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def demo(ctx: click.Context, no_serve: bool) -> None:
     """Run the demo: train the model if missing, migrate, import demo orders dated around
-    today, then serve the web chat and print its URL."""
-    from bot.demo import render_demo_orders
+    today, seed demo staff, then serve the web chat and console and print their URLs."""
+    from bot.demo import load_demo_orders, seed_demo_agents
     from bot.model_holder import ensure_model_file
 
     settings = settings_of(ctx)
     if ensure_model_file(settings.training_data_dir, settings.nlu_model_path):
         click.echo(f"demo: trained the NLU model into {settings.nlu_model_path}")
     ctx.invoke(db_upgrade)
-    rendered = settings.var_dir / "demo_orders.json"
     today = datetime.now(ZoneInfo(settings.timezone)).date()
-    count = render_demo_orders(
-        settings.training_data_dir / "demo" / "orders.json", rendered, today, settings.timezone
-    )
-    ctx.invoke(orders_import, file=rendered)
-    click.echo(f"demo: {count} demo orders dated relative to {today.isoformat()}")
-    _seed_demo_staff(settings)
+    database = open_database(settings)
+    with database.session() as session:
+        result = load_demo_orders(session, settings, today)
+        logins = seed_demo_agents(session, settings.training_data_dir / "demo" / "agents.yml",
+                                  datetime.now(ZoneInfo("UTC")))
+    database.dispose()
+    click.echo(f"demo: {result.created + result.updated} demo orders dated relative to "
+               f"{today.isoformat()}")
+    click.echo("demo staff (console sign-in and API tokens, new on every run):")
+    for login in logins:
+        click.echo(f"  {login.name:<6} {login.role:<10} password {login.password}  "
+                   f"token {login.token}")
     if not no_serve:
         from bot.commands.serve import run_server
 
@@ -130,20 +135,6 @@ cli.add_command(agents_group)
 cli.add_command(report_command)
 cli.add_command(sweep_command)
 nlu_group.add_command(nlu_review)
-
-
-def _seed_demo_staff(settings: Settings) -> None:
-    from bot.demo import seed_demo_agents
-
-    database = open_database(settings)
-    with database.session() as session:
-        logins = seed_demo_agents(session, settings.training_data_dir / "demo" / "agents.yml",
-                                  datetime.now(ZoneInfo("UTC")))
-    database.dispose()
-    click.echo("demo staff (console sign-in and API tokens, new on every run):")
-    for login in logins:
-        click.echo(f"  {login.name:<6} {login.role:<10} password {login.password}  "
-                   f"token {login.token}")
 
 
 def _path(value: Path | None) -> Path:

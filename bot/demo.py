@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.agent_auth import add_agent, hash_password, new_token, token_digest
+from handoff.order_import import ImportResult, import_orders
+from handoff.settings import Settings
 from handoff.store.models import Agent, AgentRole
 from handoff.yamlfile import load_yaml
 
@@ -67,3 +69,13 @@ def seed_demo_agents(session: Session, spec_file: Path, now: datetime) -> list[D
             agent.failed_logins, agent.locked_until = 0, None
         logins.append(DemoLogin(agent.name, agent.role.value, password, token))
     return logins
+
+
+def load_demo_orders(session: Session, settings: Settings, today: date) -> ImportResult:
+    """Render the demo orders around ``today`` into ``var/`` and import them (same checks as
+    ``aftersales orders import``)."""
+    rendered = settings.var_dir / "demo_orders.json"
+    render_demo_orders(settings.training_data_dir / "demo" / "orders.json", rendered, today,
+                       settings.timezone)
+    return import_orders(session, rendered, timezone=settings.timezone,
+                         digest_key=settings.secret_key.get_secret_value())

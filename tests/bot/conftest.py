@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from bot.demo import render_demo_orders
+from bot.demo import load_demo_orders
 from bot.model_holder import ModelHolder
 from bot.runtime import Runtime, build_runtime
 from handoff.clock import ManualClock
-from handoff.order_import import import_orders
 from handoff.paths import default_training_data_dir
 from handoff.settings import Settings
 from handoff.store.db import Database
@@ -32,12 +31,8 @@ def bot_settings(db: Database, tmp_path: Path, nlu_model_path: Path) -> Settings
 def demo_orders(db: Database, clock: ManualClock, bot_settings: Settings) -> None:
     """The demo orders, dated relative to the test clock's day (every policy branch)."""
     today = clock.now().astimezone(ZoneInfo(bot_settings.timezone)).date()
-    rendered = bot_settings.var_dir / "demo_orders.json"
-    render_demo_orders(default_training_data_dir() / "demo" / "orders.json", rendered, today,
-                       bot_settings.timezone)
     with db.session() as session:
-        import_orders(session, rendered, timezone=bot_settings.timezone,
-                      digest_key=bot_settings.secret_key.get_secret_value())
+        load_demo_orders(session, bot_settings, today)
 
 
 @pytest.fixture

@@ -18,10 +18,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from bot.demo import render_demo_orders
+from bot.demo import load_demo_orders
 from bot.engine.runner import DOMAIN, tracker_dump
-from handoff.order_import import import_orders
-from handoff.paths import default_training_data_dir
 from handoff.settings import Settings
 from handoff.store.db import Database
 from tests.bot.conftest import image_bytes
@@ -74,12 +72,8 @@ def action_server(bot_settings: Settings, demo_orders: None, tmp_path: Path) -> 
 def demo_orders(db: Database, bot_settings: Settings) -> None:
     """The standalone server reads the system clock: date the demo orders around today."""
     today = datetime.now(ZoneInfo(bot_settings.timezone)).date()
-    rendered = bot_settings.var_dir / "demo_orders.json"
-    render_demo_orders(default_training_data_dir() / "demo" / "orders.json", rendered, today,
-                       bot_settings.timezone)
     with db.session() as session:
-        import_orders(session, rendered, timezone=bot_settings.timezone,
-                      digest_key=bot_settings.secret_key.get_secret_value())
+        load_demo_orders(session, bot_settings, today)
 
 
 def call(action: str, text: str, intent: str, slots: dict[str, Any],

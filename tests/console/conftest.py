@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
 
 from handoff.paths import default_training_data_dir
 from handoff.settings import Settings
 from handoff.store.db import Database
 from handoff.store.models import Author, Conversation, Customer, Direction, Message
+from tests.console.browser import CHROMIUM, LAUNCH_ARGS, require_chromium
 
 SOURCE = default_training_data_dir()
 
@@ -77,3 +80,14 @@ def english_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = data / "model.npz"
     train(data).save(path)
     return path
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's headless Chromium, one per test module (skips when it is not installed)."""
+    require_chromium()
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield launched
+        await launched.close()

@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot.model_holder import ModelHolder
@@ -31,12 +31,9 @@ from handoff.store.models import AgentRole, Case
 from handoff.tables import load_queues, sync_queues
 from nlu import load_model
 from tests.console.browser import (
-    CHROMIUM,
     DESKTOP,
     DOCS,
-    LAUNCH_ARGS,
     PHONE,
-    require_chromium,
     screenshot_path,
 )
 from tests.console.helpers import PASSWORD, add_agent, serve
@@ -44,16 +41,6 @@ from tests.console.helpers import PASSWORD, add_agent, serve
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield launched
-        await launched.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")

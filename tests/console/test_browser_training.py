@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from playwright.async_api import Browser, Dialog, Page, async_playwright, expect
+from playwright.async_api import Browser, Dialog, Page, expect
 
 from bot.web.console import setup_console
 from handoff.clock import SystemClock
@@ -21,11 +21,8 @@ from handoff.store.db import Database
 from handoff.store.models import AgentRole
 from nlu import load_model
 from tests.console.browser import (
-    CHROMIUM,
     DESKTOP,
-    LAUNCH_ARGS,
     PHONE,
-    require_chromium,
     screenshot_path,
 )
 from tests.console.helpers import PASSWORD, Holder, Runtime, add_agent, serve
@@ -34,16 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 MISUNDERSTOOD = "zorblax quux frobnicate wibble"
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield launched
-        await launched.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")

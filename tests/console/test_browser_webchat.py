@@ -18,21 +18,20 @@ from zoneinfo import ZoneInfo
 import pytest
 import pytest_asyncio
 from PIL import Image
-from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 from sqlalchemy import func, select
 
-from bot.demo import render_demo_orders
+from bot.demo import load_demo_orders
 from bot.model_holder import ModelHolder
 from bot.runtime import build_runtime
 from bot.web.app import create_app
 from handoff.clock import ManualClock
-from handoff.order_import import import_orders
 from handoff.paths import default_training_data_dir
 from handoff.settings import Settings
 from handoff.store.db import Database
 from handoff.store.models import Conversation, Message
 from handoff.tables import load_queues, sync_queues
-from tests.console.browser import CHROMIUM, LAUNCH_ARGS, PHONE, require_chromium, screenshot_path
+from tests.console.browser import PHONE, screenshot_path
 from tests.console.helpers import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -42,26 +41,12 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 POLL_SECONDS = 0.1
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield launched
-        await launched.close()
-
-
 def _load_demo_orders(settings: Settings, db: Database, clock: ManualClock) -> None:
     """The demo orders, dated relative to the clock's day (as tests/bot/conftest.py does)."""
     today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
-    rendered = settings.var_dir / "demo_orders.json"
-    render_demo_orders(default_training_data_dir() / "demo" / "orders.json", rendered, today,
-                       settings.timezone)
     with db.session() as session:
         sync_queues(session, load_queues(default_training_data_dir() / "handoff" / "queues.yml"))
-        import_orders(session, rendered, timezone=settings.timezone,
-                      digest_key=settings.secret_key.get_secret_value())
+        load_demo_orders(session, settings, today)
 
 
 @pytest_asyncio.fixture(loop_scope="module")
