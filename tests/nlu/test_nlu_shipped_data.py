@@ -1,5 +1,6 @@
 """The shipped training data keeps its cross-validated quality (the gate in nlu_config.yml)."""
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,15 @@ def test_five_fold_cross_validation_stays_above_the_quality_gate() -> None:
           f"intents under {gate['target_intent_f1']}: {below_target}")
     assert report["macro_f1"] >= gate["min_macro_f1"], report["macro_f1"]
     assert min(f1.values()) >= gate["min_intent_f1"], f1
+
+
+MINIMUM_PER_INTENT = {"zh-Hans": 40, "zh-Hant": 15, "en": 15}  # the issue's floor per locale
+
+
+@pytest.mark.skipif(not (TRAINING / "nlu").is_dir(), reason="training_data/nlu/ not written yet")
+@pytest.mark.parametrize("locale", sorted(MINIMUM_PER_INTENT))
+def test_every_intent_has_enough_examples_in_every_locale(locale: str) -> None:
+    intents = {e.intent for e in load_examples([TRAINING / "nlu"])}
+    counts = Counter(e.intent for e in load_examples([TRAINING / "nlu" / f"{locale}.yml"]))
+    short = {i: counts[i] for i in intents if counts[i] < MINIMUM_PER_INTENT[locale]}
+    assert short == {}
