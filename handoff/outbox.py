@@ -105,6 +105,17 @@ def mark_failed(session: Session, delivery: Delivery, error: DeliveryError, now:
     row.next_attempt_at = now + retry_delay(delivery.attempts, error.retry_after)
 
 
+def hold_back(session: Session, delivery_ids: list[int], failed_id: int) -> None:
+    """Leased rows that were not attempted become due with the failed row's retry, and their
+    lease does not count as an attempt."""
+    failed = session.get(OutboxMessage, failed_id)
+    if failed is None:
+        return
+    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(delivery_ids))
+                    .values(next_attempt_at=failed.next_attempt_at,
+                            attempts=OutboxMessage.attempts - 1))
+
+
 def retry_delay(attempts: int, retry_after: float | None) -> timedelta:
     if retry_after is not None:
         return timedelta(seconds=max(retry_after, 0.0))
@@ -132,14 +143,29 @@ class OutboxWorker:
         self.wakeup = asyncio.Event()
 
     async def run_once(self) -> int:
-        """Attempt every due delivery once; returns how many were sent."""
+        """Attempt every due delivery once; returns how many were sent.
+
+        Customers are served concurrently (a chat paced by its platform's per-chat limit does
+        not hold up the others); each customer's replies go out oldest first.
+        """
         if not self._senders:
             return 0
         deliveries = await asyncio.to_thread(self._lease)
-        sent = 0
+        by_recipient: dict[tuple[str, str], list[Delivery]] = {}
         for delivery in deliveries:
-            sent += await self._deliver(delivery)
-        return sent
+            by_recipient.setdefault((delivery.channel, delivery.recipient), []).append(delivery)
+        sent = await asyncio.gather(*(self._deliver_in_order(group)
+                                      for group in by_recipient.values()))
+        return sum(sent)
+
+    async def _deliver_in_order(self, group: list[Delivery]) -> int:
+        """One customer's replies in order. After a failure the later ones wait for the failed
+        one's retry, so the customer never reads them out of order."""
+        for index, delivery in enumerate(group):
+            if not await self._deliver(delivery):
+                await asyncio.to_thread(self._hold_back, group[index + 1:], delivery.id)
+                return index
+        return len(group)
 
     async def run(self) -> None:
         while True:
@@ -176,6 +202,11 @@ class OutboxWorker:
     def _record_sent(self, delivery_id: int) -> None:
         with self._db.session() as session:
             mark_sent(session, delivery_id, self._clock.now())
+
+    def _hold_back(self, waiting: list[Delivery], failed_id: int) -> None:
+        if waiting:
+            with self._db.session() as session:
+                hold_back(session, [d.id for d in waiting], failed_id)
 
 
 def pending_count(session: Session, channel: str | None = None) -> int:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FAST_PACING, telegram_settings
 from local_bot_api import LocalBotApi
 from loopback import eventually, serving
 from scripted_engine import ScriptedEngine
@@ -18,6 +17,7 @@ from bot.channels.telegram_limits import SendLimiter
 from bot.messages import AttachmentKind, InboundMessage, OutboundMessage
 from handoff.clock import SystemClock
 from handoff.store.db import Database
+from tests.channels.conftest import FAST_PACING, telegram_settings
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8 + b"\xff\xd9"
 USER = {"id": 3030, "is_bot": False, "first_name": "Mei", "language_code": "en"}

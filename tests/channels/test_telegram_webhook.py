@@ -10,7 +10,6 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from conftest import FAST_PACING, telegram_settings
 from loopback import serving
 from scripted_engine import ScriptedEngine
 from sqlalchemy import func, select
@@ -23,6 +22,7 @@ from bot.messages import InboundMessage, OutboundMessage
 from handoff.clock import SystemClock
 from handoff.store.db import Database
 from handoff.store.models import Message, OutboxMessage
+from tests.channels.conftest import FAST_PACING, telegram_settings
 
 SECRET = "webhook-Secret_0123456789"
 PATH = "/telegram/webhook"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from handoff_shop import Shop
 
 from handoff.clock import ManualClock
 from handoff.desk import Desk
 from handoff.settings import Settings
 from handoff.store.db import Database
+from tests.handoff.handoff_shop import Shop
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from bot.web.agent_api import add_agent_routes
@@ -22,6 +21,7 @@ from handoff.desk import Desk
 from handoff.ports import BotFindings
 from handoff.store.chat import OutboxMessage
 from handoff.store.enums import AgentRole
+from tests.handoff.handoff_shop import Shop
 
 
 @dataclass

@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 from click.testing import CliRunner
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from bot.cli import cli
@@ -21,6 +20,7 @@ from handoff.ports import BotFindings
 from handoff.reports import build_report
 from handoff.store.cases import Case
 from handoff.store.people import Agent
+from tests.handoff.handoff_shop import Shop
 
 
 def test_agents_add_prints_a_token_once_and_stores_only_its_hash(shop: Shop) -> None:

@@ -4,7 +4,6 @@ CSAT; "not solved" reopens the case to the same agent; status changes follow the
 from __future__ import annotations
 
 import pytest
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.agent_service import AgentService
@@ -14,6 +13,7 @@ from handoff.ports import BotFindings, SensitiveFlag
 from handoff.store.cases import AuditTrailViolation, Case, CaseEvent
 from handoff.store.chat import Conversation
 from handoff.store.enums import AgentRole, CasePriority, CaseStatus, ConversationMode
+from tests.handoff.handoff_shop import Shop
 
 
 def _handed_off(shop: Shop, desk: Desk, issue: str = "quality_issue") -> tuple[int, int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.agent_service import AgentService, Conflict
@@ -16,6 +15,7 @@ from handoff.store.cases import Case, CaseEvent
 from handoff.store.chat import Conversation
 from handoff.store.db import Database
 from handoff.store.people import Agent
+from tests.handoff.handoff_shop import Shop
 
 AGENTS, CASES = 20, 10
 

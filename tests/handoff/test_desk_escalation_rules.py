@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk
 from handoff.ports import BotFindings, SensitiveFlag
 from handoff.store.cases import Case, Notification
 from handoff.store.enums import CasePriority, ConversationMode
+from tests.handoff.handoff_shop import Shop
 
 
 def test_legal_threat_in_traditional_chinese_goes_to_l3_p1_tagged_legal(

@@ -3,13 +3,13 @@ investigation flag — counted across channels once the identity check links the
 
 from __future__ import annotations
 
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk
 from handoff.ports import BotFindings
 from handoff.store.cases import Case
 from handoff.store.people import Customer
+from tests.handoff.handoff_shop import Shop
 
 ORDER = "2026110512345"
 

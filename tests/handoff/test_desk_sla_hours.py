@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk
 from handoff.ports import BotFindings
 from handoff.store.cases import Case
 from handoff.store.enums import CasePriority
+from tests.handoff.handoff_shop import Shop
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

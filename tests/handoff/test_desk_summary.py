@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk
@@ -13,6 +12,7 @@ from handoff.ports import BotFindings
 from handoff.store.cases import Case
 from handoff.store.people import Customer
 from handoff.summary import render_summary, summary_labels
+from tests.handoff.handoff_shop import Shop
 
 ORDER = "2026110512345"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from handoff_shop import Shop
 from sqlalchemy import select
 
 from handoff.desk import Desk
@@ -15,6 +14,7 @@ from handoff.store.cases import Case, Notification
 from handoff.store.chat import Conversation
 from handoff.store.enums import ConversationMode
 from handoff.sweeper import Sweeper
+from tests.handoff.handoff_shop import Shop
 
 
 def _open_p2(shop: Shop, desk: Desk) -> Case:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handoff_shop import Shop
-
 from handoff.agent_service import AgentService
 from handoff.desk import Desk
 from handoff.ports import BotFindings
 from handoff.reports import first_response_vs_sla
 from handoff.store.enums import CasePriority
 from handoff.tables import SlaTarget, load_sla
+from tests.handoff.handoff_shop import Shop
 
 
 def _open_case(shop: Shop, desk: Desk, rule: str, intent: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import select
@@ -79,3 +80,55 @@ async def test_blocked_bot_parks_the_reply_and_marks_customer_unreachable(
         customer = session.scalars(select(Customer)).one()
         assert row.status is OutboxStatus.DEAD and row.attempts == 1
         assert customer.unreachable
+
+
+class OrderedChannel:
+    """Records deliveries; chat "slow" waits until chat "fast" got its reply, and the first
+    reply to chat "flaky" fails once."""
+
+    def __init__(self) -> None:
+        self.fast_done = asyncio.Event()
+        self.delivered: list[tuple[str, str]] = []
+        self.failed_once = False
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        if recipient == "slow":
+            await asyncio.wait_for(self.fast_done.wait(), timeout=5)
+        if recipient == "flaky" and not self.failed_once:
+            self.failed_once = True
+            raise DeliveryError("502 Bad Gateway")
+        self.delivered.append((recipient, payload["text"]))
+        if recipient == "fast":
+            self.fast_done.set()
+
+
+def _queue(db: Database, clock: ManualClock, recipient: str, *texts: str) -> None:
+    with db.session() as session:
+        for text in texts:
+            enqueue(session, channel="telegram", recipient=recipient, payload={"text": text},
+                    now=clock.now())
+
+
+async def test_a_paced_chat_does_not_hold_up_other_customers(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = OrderedChannel()
+    _queue(db, clock, "slow", "first in the queue")
+    _queue(db, clock, "fast", "queued second")
+    assert await OutboxWorker(db, clock, {"telegram": channel}).run_once() == 2
+    assert channel.delivered == [("fast", "queued second"), ("slow", "first in the queue")]
+
+
+async def test_after_a_failure_a_customers_later_replies_wait_and_keep_their_order(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = OrderedChannel()
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue(db, clock, "flaky", "one", "two", "three")
+    assert await worker.run_once() == 0  # "one" failed: "two" and "three" are held back
+    clock.advance(minutes=5)
+    assert await worker.run_once() == 3
+    assert channel.delivered == [("flaky", "one"), ("flaky", "two"), ("flaky", "three")]
+    with db.session() as session:
+        attempts = sorted(r.attempts for r in session.scalars(select(OutboxMessage)))
+    assert attempts == [1, 1, 2]  # held-back rows were not counted as attempts
