@@ -5,20 +5,34 @@ not yet confirmed when the process stopped). A delivery counts as done once a `P
 row exists for its key, or the engine stored a message under the same idempotency key. The
 mark is written after the turn succeeded, so a turn that failed half-way is tried again; the
 engine's unique message key keeps that retry from storing the message twice.
+
+`EventInbox` is the webhook side's durable copy of each event, written before the 200.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.channels.intake import StoreUnavailable, is_store_outage
 from handoff.clock import Clock
+from handoff.inbox import (
+    InboundEvent,
+    PendingEvent,
+    lease_due,
+    mark_failed,
+    mark_processed,
+    store_new,
+)
 from handoff.store.db import Database
 from handoff.store.models import Message, ProcessedEvent
+
+T = TypeVar("T")
 
 
 class DeliveryLedger:
@@ -59,3 +73,52 @@ class DeliveryLedger:
         except IntegrityError:
             pass  # a concurrent redelivery marked it first: same outcome
         return True
+
+
+class EventInbox:
+    """The durable inbox of one channel (`handoff.inbox`) off the event loop; a database
+    outage surfaces as `StoreUnavailable`."""
+
+    def __init__(self, database: Database, clock: Clock, channel: str) -> None:
+        self._db = database
+        self._clock = clock
+        self._channel = channel
+
+    async def store(self, events: Sequence[InboundEvent]) -> list[str]:
+        """Keep the events not stored before; returns the keys stored now."""
+        return await _off_loop(self._store, events)
+
+    async def lease(self, skip: Collection[int] = ()) -> list[PendingEvent]:
+        """Due rows to run now (each customer's oldest pending one)."""
+        return await _off_loop(self._lease, skip)
+
+    async def processed(self, entry: PendingEvent) -> None:
+        await _off_loop(self._write, lambda s: mark_processed(s, entry.id, self._clock.now()))
+
+    async def failed(self, entry: PendingEvent, error: str) -> None:
+        await _off_loop(self._write, lambda s: mark_failed(s, entry, error, self._clock.now()))
+
+    def _store(self, events: Sequence[InboundEvent]) -> list[str]:
+        try:
+            with self._db.session() as session:
+                return store_new(session, self._channel, events, self._clock.now())
+        except IntegrityError:  # a concurrent redelivery stored one of them first
+            with self._db.session() as session:
+                return store_new(session, self._channel, events, self._clock.now())
+
+    def _lease(self, skip: Collection[int]) -> list[PendingEvent]:
+        with self._db.session() as session:
+            return lease_due(session, self._channel, self._clock.now(), skip)
+
+    def _write(self, change: Callable[[Session], None]) -> None:
+        with self._db.session() as session:
+            change(session)
+
+
+async def _off_loop(func: Callable[..., T], *args: Any) -> T:
+    try:
+        return await asyncio.to_thread(func, *args)
+    except Exception as exc:
+        if is_store_outage(exc):
+            raise StoreUnavailable(str(exc)) from exc
+        raise

@@ -1,4 +1,5 @@
-"""The LINE channel as one object: webhook route, Messaging API client, outbox worker.
+"""The LINE channel as one object: webhook route, inbox worker, Messaging API client, outbox
+worker.
 
 ``LINE_API_BASE_URL`` replaces both Messaging API hosts (``api.line.me`` and, for image
 content, ``api-data.line.me``) so tests can point the client at a local server; with the
@@ -21,9 +22,11 @@ from linebot.v3.messaging import (
 from sqlalchemy import update
 
 from bot.channels.intake import ChannelIntake, Handle
-from bot.channels.ledger import DeliveryLedger
+from bot.channels.ledger import DeliveryLedger, EventInbox
 from bot.channels.line_convert import CHANNEL
+from bot.channels.line_inbox import SWEEP_SECONDS, LineInboxWorker
 from bot.channels.line_sender import LineSender, ReplyTokens
+from bot.channels.line_turns import LineTurns
 from bot.channels.line_webhook import LineWebhook
 from handoff.clock import Clock
 from handoff.outbox import OutboxWorker
@@ -43,7 +46,8 @@ class LineChannel:
     """Runs the LINE side of the product on the web app."""
 
     def __init__(self, settings: Settings, database: Database, clock: Clock,
-                 handle: Handle, *, run_outbox: bool = True) -> None:
+                 handle: Handle, *, run_outbox: bool = True,
+                 inbox_sweep_seconds: float = SWEEP_SECONDS) -> None:
         """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
         if settings.line_channel_secret is None or settings.line_channel_access_token is None:
             raise LineConfigError("LINE needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
@@ -53,10 +57,13 @@ class LineChannel:
         self.tokens = ReplyTokens(clock)
         self.sender = _LazySender(self)
         self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
-        self.webhook = LineWebhook(
-            settings.line_channel_secret.get_secret_value(), DeliveryLedger(database, clock),
-            ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None),
-            self.tokens, self.blob, self.set_reachable)
+        ledger, inbox = DeliveryLedger(database, clock), EventInbox(database, clock, CHANNEL)
+        turns = LineTurns(
+            ledger, ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None),
+            self.blob, self.set_reachable)
+        self.inbox_worker = LineInboxWorker(inbox, turns.process, inbox_sweep_seconds)
+        self.webhook = LineWebhook(settings.line_channel_secret.get_secret_value(), ledger,
+                                   inbox, self.tokens, self.inbox_worker.wakeup.set)
         self._tasks: list[asyncio.Task[None]] = []
 
     def attach(self, app: web.Application) -> None:
@@ -70,12 +77,19 @@ class LineChannel:
         await self.stop()
 
     async def start(self) -> None:
+        """Open the API client and start the workers (the inbox worker first takes whatever a
+        previous process left pending)."""
         self._client = AsyncApiClient(self._configuration())
+        self._tasks.append(asyncio.create_task(self.inbox_worker.run(), name="line-inbox"))
         if self.worker is not None:
             self._tasks.append(asyncio.create_task(self.worker.run(), name="line-outbox"))
 
+    async def drain(self) -> None:
+        """Run the turns of every event due in the inbox now (at shutdown, and in tests)."""
+        await self.inbox_worker.drain()
+
     async def stop(self) -> None:
-        await self.webhook.drain()
+        await self.drain()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

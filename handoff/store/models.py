@@ -15,14 +15,15 @@ from handoff.store.enums import (
     OrderStatus,
     OutboxStatus,
 )
+from handoff.store.inbox import ChannelInboxEntry
 from handoff.store.orders import Order
 from handoff.store.people import Agent, Customer, CustomerLink, ProcessedEvent, Queue
 from handoff.store.topics import CaseTopic
 
 __all__ = [
     "Agent", "AgentRole", "AuditTrailViolation", "Author", "Base", "Case", "CaseEvent",
-    "CasePriority", "CaseSerial", "CaseStatus", "CaseTopic", "Contact", "Conversation",
-    "ConversationMode", "Customer",
+    "CasePriority", "CaseSerial", "CaseStatus", "CaseTopic", "ChannelInboxEntry", "Contact",
+    "Conversation", "ConversationMode", "Customer",
     "CustomerLink", "Direction", "Evidence", "EvidenceKind", "Message", "Notification", "Order",
     "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue",
 ]

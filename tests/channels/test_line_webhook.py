@@ -58,7 +58,7 @@ class LineBot:
             return resp.status, time.monotonic() - started
 
     async def settle(self) -> None:
-        await self.channel.webhook.drain()
+        await self.channel.drain()
 
 
 @pytest.fixture

@@ -1,0 +1,96 @@
+"""The channel inbox: webhook events stored before the platform gets its 200, then processed.
+
+A platform does not redeliver an acknowledged event, so an event that lived only in memory
+between the answer and the turn was lost by a crash. Here the raw event is a row first; a worker
+leases due rows (each customer's oldest pending row only, so one customer's turns never
+overtake each other, and a failed one holds back the later ones), runs the turn and marks the
+row processed. A lease that runs out (the worker died mid-turn) makes the row due again; the
+engine's idempotency key makes such a second run a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from handoff.store.models import ChannelInboxEntry
+
+LEASE = timedelta(seconds=30)  # a turn longer than this may be run a second time (a no-op)
+RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # seconds after the n-th failure; then 60
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """A verified platform event to keep: its idempotency key, who it is from, its raw JSON."""
+
+    key: str
+    recipient: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """A leased inbox row: the event to run now."""
+
+    id: int
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def store_new(session: Session, channel: str, events: Sequence[InboundEvent],
+              now: datetime) -> list[str]:
+    """Add the events whose key is not in the inbox yet (due at once); returns their keys."""
+    keys = [event.key for event in events]
+    known = set(session.scalars(select(ChannelInboxEntry.key)
+                                .where(ChannelInboxEntry.key.in_(keys))))
+    stored = []
+    for event in events:
+        if event.key in known:
+            continue  # a redelivery, or the same event twice in one body
+        known.add(event.key)
+        session.add(ChannelInboxEntry(key=event.key, channel=channel, recipient=event.recipient,
+                                      payload=event.payload, received_at=now,
+                                      next_attempt_at=now, attempts=0, last_error=""))
+        stored.append(event.key)
+    session.flush()
+    return stored
+
+
+def lease_due(session: Session, channel: str, now: datetime,
+              skip: Collection[int] = (), limit: int = 50) -> list[PendingEvent]:
+    """Lease each customer's oldest pending row when it is due (ids in ``skip`` excepted)."""
+    oldest = (select(func.min(ChannelInboxEntry.id))
+              .where(ChannelInboxEntry.channel == channel,
+                     ChannelInboxEntry.processed_at.is_(None))
+              .group_by(ChannelInboxEntry.recipient))
+    query = (select(ChannelInboxEntry)
+             .where(ChannelInboxEntry.id.in_(oldest), ChannelInboxEntry.next_attempt_at <= now)
+             .order_by(ChannelInboxEntry.id).limit(limit))
+    if skip:  # filtered after picking the oldest, so a skipped row still holds back its successors
+        query = query.where(ChannelInboxEntry.id.not_in(list(skip)))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # concurrent workers take other rows
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.next_attempt_at = now + LEASE
+        row.attempts += 1
+    return [PendingEvent(r.id, r.key, dict(r.payload), r.attempts) for r in rows]
+
+
+def mark_processed(session: Session, entry_id: int, now: datetime) -> None:
+    session.execute(update(ChannelInboxEntry).where(ChannelInboxEntry.id == entry_id)
+                    .values(processed_at=now, last_error=""))
+
+
+def mark_failed(session: Session, entry: PendingEvent, error: str, now: datetime) -> None:
+    """Keep the row pending; it is due again after a backoff that grows with its attempts."""
+    delay = RETRY_DELAYS[min(entry.attempts, len(RETRY_DELAYS)) - 1]
+    session.execute(update(ChannelInboxEntry).where(ChannelInboxEntry.id == entry.id)
+                    .values(next_attempt_at=now + timedelta(seconds=delay),
+                            last_error=error[:2000]))

@@ -1,0 +1,205 @@
+"""LINE events are stored before the 200, so a crash after the answer loses nothing: the next
+process (or the next sweep) runs each stored event exactly once. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from line_events import USER_ID, signed, text_event
+from local_line_api import LocalLineApi
+from loopback import eventually, serving
+from scripted_engine import Script, ScriptedEngine
+from sqlalchemy import select
+
+from bot.channels.line_channel import WEBHOOK_PATH, LineChannel
+from bot.messages import InboundMessage, OutboundMessage
+from handoff.clock import ManualClock, SystemClock
+from handoff.inbox import InboundEvent, lease_due, mark_failed, store_new
+from handoff.settings import Settings
+from handoff.store.db import Database
+from handoff.store.models import ChannelInboxEntry, Message
+
+SECRET = "3e2d1c0b9a8f7e6d5c4b3a2918273645"
+TOKEN = "line-token-inbox-tests"
+FAST_SWEEP = 0.05
+
+
+def echo(message: InboundMessage) -> list[OutboundMessage]:
+    return [OutboundMessage(f"收到：{message.text}")]
+
+
+def crash_mid_turn(message: InboundMessage) -> list[OutboundMessage]:
+    raise RuntimeError("process died mid-turn")
+
+
+@dataclass
+class Deployment:
+    """LINE's side (the API stand-in) and what a process of ours needs: settings and store."""
+
+    tmp_path: Path
+    api: LocalLineApi
+    api_url: str
+
+    def process(self, database: Database, script: Script = echo) -> tuple[LineChannel,
+                                                                            ScriptedEngine]:
+        settings = Settings.model_validate({
+            "var_dir": self.tmp_path / "var", "database_url": database.url,
+            "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+            "LINE_API_BASE_URL": self.api_url})
+        engine = ScriptedEngine(database, SystemClock(), script)
+        return LineChannel(settings, database, SystemClock(), engine.handle,
+                           inbox_sweep_seconds=FAST_SWEEP), engine
+
+
+@pytest.fixture
+async def line(tmp_path: Path) -> AsyncIterator[Deployment]:
+    api = LocalLineApi(access_token=TOKEN)
+    async with serving(api.app()) as api_url:
+        yield Deployment(tmp_path, api, api_url)
+    assert api.invalid == []
+
+
+@asynccontextmanager
+async def running(channel: LineChannel) -> AsyncIterator[str]:
+    """The channel on a web app with its lifespan (workers started, drained at the end)."""
+    app = web.Application()
+    channel.attach(app)
+    async with serving(app) as url:
+        yield url
+
+
+@asynccontextmanager
+async def dies_after_answering(channel: LineChannel) -> AsyncIterator[str]:
+    """Only the webhook route: the process answers LINE, then dies before any background work
+    (its workers never run)."""
+    app = web.Application()
+    app.router.add_post(WEBHOOK_PATH, channel.webhook.handle)
+    async with serving(app) as url:
+        yield url
+
+
+async def deliver(url: str, body: bytes, headers: dict[str, str]) -> int:
+    async with aiohttp.ClientSession() as session, \
+            session.post(url + WEBHOOK_PATH, data=body, headers=headers) as resp:
+        return resp.status
+
+
+def inbox_rows(database: Database) -> list[ChannelInboxEntry]:
+    with database.session() as session:
+        return list(session.scalars(select(ChannelInboxEntry).order_by(ChannelInboxEntry.id)))
+
+
+def stored_messages(database: Database) -> int:
+    with database.session() as session:
+        return len(session.scalars(select(Message.id)).all())
+
+
+async def test_event_acknowledged_just_before_a_crash_is_answered_once_after_restart(
+        line: Deployment, db: Database) -> None:
+    event = text_event("我的退貨進度如何？")
+    crashed, crashed_engine = line.process(db)
+    async with dies_after_answering(crashed) as url:
+        assert await deliver(url, *signed(SECRET, event)) == 200
+    [row] = inbox_rows(db)
+    assert (row.key, row.recipient, row.processed_at) == (
+        f"line:{event['webhookEventId']}", USER_ID, None)
+    assert row.payload["message"]["text"] == "我的退貨進度如何？"
+    assert crashed_engine.turns == []
+
+    restarted, engine = line.process(db)
+    async with running(restarted):
+        await eventually(lambda: len(line.api.pushes) == 1)
+    assert [turn.text for turn in engine.turns] == ["我的退貨進度如何？"]
+    assert line.api.pushes[0]["messages"][0]["text"] == "收到：我的退貨進度如何？"
+    assert inbox_rows(db)[0].processed_at is not None and stored_messages(db) == 1
+
+
+async def test_turn_that_crashed_stays_in_the_inbox_and_the_next_process_runs_it_once(
+        line: Deployment, db: Database) -> None:
+    failing, failing_engine = line.process(db, crash_mid_turn)
+    async with running(failing) as url:
+        assert await deliver(url, *signed(SECRET, text_event("換貨"))) == 200
+        await failing.drain()
+    [row] = inbox_rows(db)
+    assert row.processed_at is None and row.attempts >= 1
+    assert "process died mid-turn" in row.last_error
+    assert failing_engine.turns == [] and stored_messages(db) == 0
+
+    restarted, engine = line.process(db)
+    async with running(restarted):
+        await eventually(lambda: len(engine.turns) == 1)
+        await restarted.drain()
+    assert [turn.text for turn in engine.turns] == ["換貨"]
+    [row] = inbox_rows(db)
+    assert row.processed_at is not None and row.last_error == "" and stored_messages(db) == 1
+
+
+async def test_redelivered_event_is_stored_once_and_answered_once(
+        line: Deployment, db: Database) -> None:
+    first = text_event("在嗎", event_id="01HINBOXREDELIVERY00000001")
+    again = {**first, "deliveryContext": {"isRedelivery": True}}
+    crashed, _ = line.process(db)
+    async with dies_after_answering(crashed) as url:
+        assert await deliver(url, *signed(SECRET, first)) == 200
+        assert await deliver(url, *signed(SECRET, again)) == 200
+    assert len(inbox_rows(db)) == 1
+
+    restarted, engine = line.process(db)
+    async with running(restarted) as url:
+        await eventually(lambda: len(engine.turns) == 1)
+        assert await deliver(url, *signed(SECRET, again)) == 200
+        await restarted.drain()
+    assert len(engine.turns) == 1 and len(inbox_rows(db)) == 1 and stored_messages(db) == 1
+
+
+async def test_bad_signature_stores_nothing(line: Deployment, db: Database) -> None:
+    channel, engine = line.process(db)
+    async with running(channel) as url:
+        body, headers = signed("not-the-channel-secret", text_event("hello"))
+        assert await deliver(url, body, headers) == 401
+        await channel.drain()
+    assert inbox_rows(db) == [] and engine.turns == []
+
+
+async def test_store_down_acknowledges_nothing_and_the_redelivery_is_answered_once(
+        line: Deployment, db: Database) -> None:
+    event = text_event("訂單 SO2026110512345")
+    down = Database("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    outage, outage_engine = line.process(down)
+    async with running(outage) as url:
+        assert await deliver(url, *signed(SECRET, event)) == 503
+    down.dispose()
+    assert outage_engine.turns == [] and inbox_rows(db) == []
+
+    redelivered = {**event, "deliveryContext": {"isRedelivery": True}}
+    channel, engine = line.process(db)
+    async with running(channel) as url:
+        assert await deliver(url, *signed(SECRET, redelivered)) == 200
+        await eventually(lambda: len(engine.turns) == 1)
+    assert len(inbox_rows(db)) == 1 and stored_messages(db) == 1
+
+
+def test_failed_event_holds_back_the_same_customers_later_events_only(db: Database) -> None:
+    clock = ManualClock(datetime(2026, 11, 5, 2, 0, tzinfo=UTC))
+    events = [InboundEvent("line:A1", "Ualice", {"n": 1}), InboundEvent("line:B1", "Ubob", {}),
+              InboundEvent("line:A2", "Ualice", {"n": 2})]
+    with db.session() as session:
+        assert store_new(session, "line", events, clock.now()) == ["line:A1", "line:B1", "line:A2"]
+        assert store_new(session, "line", events[:1], clock.now()) == []
+    with db.session() as session:
+        leased = lease_due(session, "line", clock.now())
+        assert [entry.key for entry in leased] == ["line:A1", "line:B1"]
+        mark_failed(session, leased[0], "store outage", clock.now())
+    with db.session() as session:
+        assert lease_due(session, "line", clock.now()) == []  # A1 waits, A2 behind it; B1 leased
+    clock.advance(timedelta(seconds=1))
+    with db.session() as session:
+        [retry] = lease_due(session, "line", clock.now())
+    assert (retry.key, retry.attempts) == ("line:A1", 2)
