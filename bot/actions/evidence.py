@@ -46,7 +46,6 @@ class ActionCollectEvidence(TurnAction):
     def name(self) -> str:
         return "action_collect_evidence"
 
-
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:
         received: dict[str, str] = dict(tracker.get_slot("evidence") or {})

@@ -25,7 +25,6 @@ class ActionFaq(TurnAction):
     def name(self) -> str:
         return "action_faq"
 
-
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:
         # The decided intent (a pressed button or the threshold may differ from the ranking).

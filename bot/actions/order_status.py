@@ -39,7 +39,6 @@ class ActionOrderStatus(TurnAction):
     def name(self) -> str:
         return "action_order_status"
 
-
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:
         found = identify(dispatcher, tracker, turn)

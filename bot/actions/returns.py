@@ -41,7 +41,6 @@ class ActionCheckReturnEligibility(TurnAction):
     def name(self) -> str:
         return "action_check_return_eligibility"
 
-
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:
         found = identify(dispatcher, tracker, turn)

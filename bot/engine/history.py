@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.engine.store import find_inbound
@@ -42,13 +42,6 @@ def outbound_after(session: Session, conversation: Conversation, after: int,
              "buttons": list((row.payload or {}).get("buttons") or []),
              "images": list((row.payload or {}).get("images") or []),
              "created_at": row.created_at.isoformat()} for row in rows]
-
-
-def last_outbound_id(session: Session, conversation: Conversation) -> int:
-    value = session.scalar(select(func.max(Message.id))
-                           .where(Message.conversation_id == conversation.id,
-                                  Message.direction == Direction.OUTBOUND))
-    return int(value or 0)
 
 
 def turn_reply_ids(session: Session, conversation: Conversation,
