@@ -35,7 +35,7 @@ class ClassifierParams:
     kind: str = "linearsvc"  # linearsvc | logreg | sgd
     C: float = 1.0
     alpha: float = 1e-4  # sgd only
-    calibration: str = "sigmoid"  # sigmoid | temperature | none (logreg only)
+    calibration: str = "temperature"  # temperature | sigmoid | none (logreg only)
     calibration_folds: int = 3
     class_weight: str | None = "balanced"
     max_iter: int = 5000
