@@ -33,11 +33,11 @@ class ClassifierParams:
     """Linear classifier and its probability calibration."""
 
     kind: str = "linearsvc"  # linearsvc | logreg | sgd
-    C: float = 1.0
+    C: float = 2.0
     alpha: float = 1e-4  # sgd only
     calibration: str = "temperature"  # temperature | sigmoid | none (logreg only)
     calibration_folds: int = 3
-    class_weight: str | None = "balanced"
+    class_weight: str | None = None
     max_iter: int = 5000
 
 
