@@ -110,7 +110,10 @@ class Bot:
         absorbed = dialogue.absorb(turn.parse["entities"], turn.message.text)
         fallback = intent in FALLBACK_INTENTS or intent == self.runtime.models.model.fallback_intent
         understood = absorbed or bool(turn.photos.stored) or not fallback
-        dialogue.fallbacks = 0 if understood else dialogue.fallbacks + 1
+        # "稍等，我找一下单号" is not a misunderstanding: it neither counts nor resets the count.
+        holding = not understood and self.runtime.dialogue.is_holding(turn.message.text)
+        if not holding:
+            dialogue.fallbacks = 0 if understood else dialogue.fallbacks + 1
         turn.facts = turn_facts(turn.parse, dialogue, turn.locale, self.runtime.clock.now())
         self._sync(turn)
         desk = self.runtime.desk
@@ -128,7 +131,7 @@ class Bot:
             return [self._utter(turn, Step(template="photo_rejected"),
                                 reason=turn.photos.rejected)]
         step = route(dialogue, TurnInput(intent, turn.message.text, bool(turn.photos.stored),
-                                         turn.facts.now, handoff_rule(turn.message)),
+                                         turn.facts.now, handoff_rule(turn.message), holding),
                      self.runtime.faq.intents, self.runtime.dialogue)
         if step.action:
             return self._run(turn, step.action)

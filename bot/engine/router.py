@@ -2,7 +2,8 @@
 
 Interruptions: a new flow intent switches flows (keeping the order already identified); an FAQ
 question is answered inside a flow (the answer reminds the customer where we were); a cancel
-phrase leaves the flow; anything else inside a flow goes to the flow's action, which re-asks.
+phrase leaves the flow; a holding turn ("稍等") is answered "take your time" and the flow waits;
+anything else inside a flow goes to the flow's action, which re-asks.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from bot.engine.state import ACTION_OF_FLOW, FLOW_OF_INTENT, Dialogue
 from bot.policy.dialogue import DialogueConfig
 
 FALLBACK_INTENTS = frozenset({"out_of_scope", "nlu_fallback"})
+# Photo collection answers "稍等" itself: the SOP wants it to reassure and list what is missing.
+_ANSWERS_HOLDING_ITSELF = frozenset({"photos"})
 _SMALLTALK = {"greet": "greet", "thanks": "thanks", "goodbye": "goodbye",
               "deny": "anything_else", "affirm": "how_can_i_help"}
 
@@ -34,6 +37,7 @@ class TurnInput:
     has_photos: bool
     now: datetime
     handoff_rule: str | None = None  # from a "/handoff:<rule>" button
+    holding: bool = False  # "稍等，我找一下" (see DialogueConfig.is_holding)
 
 
 def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
@@ -45,6 +49,8 @@ def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
     if turn.intent == "handoff":
         dialogue.slots["handoff_rule"] = turn.handoff_rule
         return Step(action="action_handoff")
+    if turn.holding and dialogue.slots.get("requested_slot") not in _ANSWERS_HOLDING_ITSELF:
+        return Step(template="holding")  # the flow waits; its question is not re-asked
     if turn.intent in FLOW_OF_INTENT:
         return Step(action=dialogue.start(turn.intent, turn.now))
     if turn.intent in faq_intents:

@@ -4,17 +4,38 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from handoff.yamlfile import ConfigFileError, load_yaml
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_LATIN = re.compile(r"[a-z0-9]")
 
 
 def squash(text: str) -> str:
     """Lower case, full-width folded, punctuation and spaces removed (for phrase matching)."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def spaced(text: str) -> str:
+    """Lower case, full-width folded, every run of punctuation and spaces one space."""
+    return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def opens_with(text: str, phrase: str, max_lead: int) -> bool:
+    """``phrase`` (both ``spaced``) starts within the first ``max_lead`` characters of ``text``,
+    as whole words where it begins or ends with a Latin letter or digit ("wait" ≠ "waited")."""
+    start = text.find(phrase)
+    while 0 <= start <= max_lead:
+        end = start + len(phrase)
+        before_ok = start == 0 or not (_LATIN.match(phrase[0]) and _LATIN.match(text[start - 1]))
+        after_ok = end == len(text) or not (_LATIN.match(phrase[-1]) and _LATIN.match(text[end]))
+        if before_ok and after_ok:
+            return True
+        start = text.find(phrase, start + 1)
+    return False
 
 
 @dataclass(frozen=True)
@@ -26,6 +47,8 @@ class DialogueConfig:
     transit_days: int
     max_text_chars: int
     webchat_poll_seconds: float
+    holding_phrases: frozenset[str] = frozenset()
+    holding_max_lead_chars: int = 0
 
     def is_cancel(self, text: str) -> bool:
         """The message is a cancel phrase, give or take one trailing character ("算了吧").
@@ -37,14 +60,27 @@ class DialogueConfig:
                    for p in self.cancel_phrases)
 
 
+    def is_holding(self, text: str) -> bool:
+        """The message asks the bot to wait ("稍等，我找一下单号", "ok hang on"): it opens with
+        a holding phrase, after at most ``holding_max_lead_chars`` characters ("好的 稍等")."""
+        message = spaced(text)
+        return any(opens_with(message, p, self.holding_max_lead_chars)
+                   for p in self.holding_phrases)
+
+
+def _phrases(raw: dict[str, list[str]], form: Callable[[str], str]) -> frozenset[str]:
+    return frozenset(p for by_locale in raw.values() for p in map(form, by_locale) if p)
+
+
 def load_dialogue(path: Path) -> DialogueConfig:
     raw = load_yaml(path) or {}
     try:
-        phrases = {squash(p) for by_locale in raw["cancel_phrases"].values() for p in by_locale}
         estimate = raw["delivery_estimate"]
-        return DialogueConfig(frozenset(p for p in phrases if p),
+        return DialogueConfig(_phrases(raw["cancel_phrases"], squash),
                               int(raw["sticky_locale_max_chars"]), tuple(raw["topics"]),
                               int(estimate["ship_within_hours"]), int(estimate["transit_days"]),
-                              int(raw["max_text_chars"]), float(raw["webchat_poll_seconds"]))
+                              int(raw["max_text_chars"]), float(raw["webchat_poll_seconds"]),
+                              _phrases(raw["holding_phrases"], spaced),
+                              int(raw["holding_max_lead_chars"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc

@@ -118,6 +118,33 @@ async def test_two_fallbacks_in_a_row_hand_off(chat: Chat) -> None:
     assert chat.conversation["mode"] == "human"
 
 
+async def test_waiting_for_the_customer_to_find_the_order_number_is_not_a_fallback(
+        chat: Chat) -> None:
+    await chat.say("查询订单")
+    await chat.say("稍等，我找一下订单号")
+    assert "不着急" in chat.text
+    await chat.say("好的 等一下")  # a second holding turn: still no handoff, no re-ask
+    assert "不着急" in chat.text and chat.conversation["mode"] == "bot"
+    await chat.say("2026110500001")  # the flow waited for exactly this
+    assert "后 4 位" in chat.text or "后4位" in chat.text
+
+
+async def test_holding_turns_in_english_keep_the_flow(chat: Chat) -> None:
+    await chat.say("Where is my order?")
+    await chat.say("hang on, let me find the order number")
+    assert "take your time" in chat.text
+    await chat.say("US2026110500012")
+    assert "last 4 digits" in chat.text
+
+
+async def test_a_holding_turn_does_not_reset_the_fallback_count(chat: Chat) -> None:
+    await chat.say("asdfgh qwerty")
+    await chat.say("one sec")
+    assert chat.conversation["mode"] == "bot"
+    await chat.say("zxcvb lkjhg")
+    assert chat.conversation["mode"] == "human"
+
+
 async def test_sensitive_word_escalates_at_once_to_l3(chat: Chat) -> None:
     await chat.say("再不退款我就找律师起诉你们")
     assert chat.conversation["mode"] == "human"
