@@ -8,28 +8,18 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bot.commands import open_database, settings_of
 from bot.commands.agents import agents as agents_group
 from bot.commands.agents import sweep as sweep_command
+from bot.commands.inbox import inbox as inbox_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
 from handoff.migrate import upgrade
 from handoff.order_import import OrderImportError, import_orders
-from handoff.settings import Settings, load_settings
-from handoff.store.db import Database
+from handoff.settings import load_settings
 from handoff.tables import load_queues, sync_queues
 from nlu.cli import nlu as nlu_group
-
-
-def open_database(settings: Settings) -> Database:
-    return Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-
-
-def settings_of(ctx: click.Context) -> Settings:
-    settings = ctx.find_object(Settings)
-    if settings is None:
-        raise click.UsageError("settings are not loaded")
-    return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,6 +124,7 @@ cli.add_command(serve_command)
 cli.add_command(agents_group)
 cli.add_command(report_command)
 cli.add_command(sweep_command)
+cli.add_command(inbox_group)
 nlu_group.add_command(nlu_review)
 
 

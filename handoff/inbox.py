@@ -6,6 +6,11 @@ leases due rows (each customer's oldest pending row only, so one customer's turn
 overtake each other, and a failed one holds back the later ones), runs the turn and marks the
 row processed. A lease that runs out (the worker died mid-turn) makes the row due again; the
 engine's idempotency key makes such a second run a no-op.
+
+An event whose turn keeps failing for a reason other than a store outage (a bug, a payload the
+code cannot read) would hold back that customer's later events for ever. After ``park_after``
+such failures it is parked instead: kept with its error for an operator (``aftersales inbox``),
+no longer leased, no longer in the way; ``retry_parked`` makes it due again after a fix.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from handoff.store.models import ChannelInboxEntry
@@ -67,7 +72,8 @@ def lease_due(session: Session, channel: str, now: datetime,
     """Lease each customer's oldest pending row when it is due (ids in ``skip`` excepted)."""
     oldest = (select(func.min(ChannelInboxEntry.id))
               .where(ChannelInboxEntry.channel == channel,
-                     ChannelInboxEntry.processed_at.is_(None))
+                     ChannelInboxEntry.processed_at.is_(None),
+                     ChannelInboxEntry.parked_at.is_(None))
               .group_by(ChannelInboxEntry.recipient))
     query = (select(ChannelInboxEntry)
              .where(ChannelInboxEntry.id.in_(oldest), ChannelInboxEntry.next_attempt_at <= now)
@@ -88,9 +94,70 @@ def mark_processed(session: Session, entry_id: int, now: datetime) -> None:
                     .values(processed_at=now, last_error=""))
 
 
-def mark_failed(session: Session, entry: PendingEvent, error: str, now: datetime) -> None:
-    """Keep the row pending; it is due again after a backoff that grows with its attempts."""
+def mark_failed(session: Session, entry: PendingEvent, error: str, now: datetime, *,
+                outage: bool = False, park_after: int = 0) -> bool:
+    """Keep the row pending; it is due again after a backoff that grows with its attempts.
+
+    A failure that is not a store ``outage`` counts; at ``park_after`` counted failures (0:
+    never) the row is parked. Returns True when the row is parked now.
+    """
+    row = session.get(ChannelInboxEntry, entry.id)
+    if row is None:
+        return False
     delay = RETRY_DELAYS[min(entry.attempts, len(RETRY_DELAYS)) - 1]
-    session.execute(update(ChannelInboxEntry).where(ChannelInboxEntry.id == entry.id)
-                    .values(next_attempt_at=now + timedelta(seconds=delay),
-                            last_error=error[:2000]))
+    row.next_attempt_at = now + timedelta(seconds=delay)
+    row.last_error = error[:2000]
+    if not outage:
+        row.failures += 1
+        if park_after and row.failures >= park_after:
+            row.parked_at = now
+    return row.parked_at is not None
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """An inbox row as an operator sees it (``aftersales inbox list``)."""
+
+    key: str
+    channel: str
+    recipient: str
+    payload: dict[str, Any]
+    received_at: datetime
+    attempts: int
+    failures: int
+    last_error: str
+    parked_at: datetime | None
+
+
+def unfinished(session: Session, *, parked_only: bool = False) -> list[InboxEntry]:
+    """Rows not processed yet, oldest first: parked ones, and pending ones that failed before
+    (with ``parked_only``, the parked ones only)."""
+    query = select(ChannelInboxEntry).where(ChannelInboxEntry.processed_at.is_(None))
+    if parked_only:
+        query = query.where(ChannelInboxEntry.parked_at.is_not(None))
+    rows = session.scalars(query.order_by(ChannelInboxEntry.id))
+    return [InboxEntry(r.key, r.channel, r.recipient, dict(r.payload), r.received_at,
+                       r.attempts, r.failures, r.last_error, r.parked_at) for r in rows]
+
+
+def retry_parked(session: Session, keys: Collection[str] | None, now: datetime) -> list[str]:
+    """Make parked rows due again with a fresh failure count (``keys`` None: every parked row);
+    returns the keys requeued."""
+    query = select(ChannelInboxEntry).where(ChannelInboxEntry.parked_at.is_not(None))
+    if keys is not None:
+        query = query.where(ChannelInboxEntry.key.in_(list(keys)))
+    requeued = []
+    for row in session.scalars(query.order_by(ChannelInboxEntry.id)):
+        row.parked_at, row.failures, row.next_attempt_at = None, 0, now
+        requeued.append(row.key)
+    return requeued
+
+
+def purge_processed(session: Session, before: datetime) -> int:
+    """Delete rows processed before ``before`` (retention); returns how many.
+
+    Safe for redeliveries: a platform redelivers within minutes, and a redelivered event
+    stored anew is a no-op for the engine (its message key exists) and for the ledger."""
+    result = session.execute(delete(ChannelInboxEntry).where(
+        ChannelInboxEntry.processed_at.is_not(None), ChannelInboxEntry.processed_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
     summary_last_messages: int = 8
     sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
+    inbox_max_failures: int = 10  # a webhook event failing this often is parked (not outages)
 
     # -- tables that live as files under training_data/ -----------------------------------------
     policy_file: Path | None = None  # default training_data/policies/returns.yml

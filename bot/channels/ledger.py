@@ -79,10 +79,12 @@ class EventInbox:
     """The durable inbox of one channel (`handoff.inbox`) off the event loop; a database
     outage surfaces as `StoreUnavailable`."""
 
-    def __init__(self, database: Database, clock: Clock, channel: str) -> None:
+    def __init__(self, database: Database, clock: Clock, channel: str,
+                 park_after: int = 0) -> None:
         self._db = database
         self._clock = clock
         self._channel = channel
+        self._park_after = park_after  # failures (not outages) before a row is parked; 0: never
 
     async def store(self, events: Sequence[InboundEvent]) -> list[str]:
         """Keep the events not stored before; returns the keys stored now."""
@@ -95,8 +97,9 @@ class EventInbox:
     async def processed(self, entry: PendingEvent) -> None:
         await _off_loop(self._write, lambda s: mark_processed(s, entry.id, self._clock.now()))
 
-    async def failed(self, entry: PendingEvent, error: str) -> None:
-        await _off_loop(self._write, lambda s: mark_failed(s, entry, error, self._clock.now()))
+    async def failed(self, entry: PendingEvent, error: str, *, outage: bool = False) -> bool:
+        """Record a failed turn (an ``outage`` does not count toward parking); True: parked."""
+        return await _off_loop(self._parked_after, entry, error, outage)
 
     def _store(self, events: Sequence[InboundEvent]) -> list[str]:
         try:
@@ -109,6 +112,11 @@ class EventInbox:
     def _lease(self, skip: Collection[int]) -> list[PendingEvent]:
         with self._db.session() as session:
             return lease_due(session, self._channel, self._clock.now(), skip)
+
+    def _parked_after(self, entry: PendingEvent, error: str, outage: bool) -> bool:
+        with self._db.session() as session:
+            return mark_failed(session, entry, error, self._clock.now(), outage=outage,
+                               park_after=self._park_after)
 
     def _write(self, change: Callable[[Session], None]) -> None:
         with self._db.session() as session:

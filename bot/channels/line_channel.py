@@ -57,7 +57,8 @@ class LineChannel:
         self.tokens = ReplyTokens(clock)
         self.sender = _LazySender(self)
         self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
-        ledger, inbox = DeliveryLedger(database, clock), EventInbox(database, clock, CHANNEL)
+        ledger = DeliveryLedger(database, clock)
+        inbox = EventInbox(database, clock, CHANNEL, settings.inbox_max_failures)
         turns = LineTurns(
             ledger, ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None),
             self.blob, self.set_reachable)

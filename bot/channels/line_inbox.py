@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from linebot.v3.webhooks import Event
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 2.0  # how soon a row left pending (crash, failure, outage) is looked at again
 Process = Callable[[Event], Awaitable[None]]
+T = TypeVar("T")
 
 
 class LineInboxWorker:
@@ -66,16 +68,20 @@ class LineInboxWorker:
             event = Event.from_dict(entry.payload)
             await self._process(event)
         except Exception as exc:
+            outage = isinstance(exc, StoreUnavailable)
             log.warning("LINE event %s failed (attempt %d): %r; it stays in the inbox",
-                        entry.key, entry.attempts, exc, exc_info=not isinstance(
-                            exc, StoreUnavailable))
-            await self._record(self._inbox.failed(entry, repr(exc)), entry)
+                        entry.key, entry.attempts, exc, exc_info=not outage)
+            if await self._record(self._inbox.failed(entry, repr(exc), outage=outage), entry):
+                log.error("LINE event %s parked after repeated failures (last: %r); the "
+                          "customer's later events go on. After a fix: aftersales inbox retry %s",
+                          entry.key, exc, entry.key)
             return
         await self._record(self._inbox.processed(entry), entry)
 
     @staticmethod
-    async def _record(write: Awaitable[None], entry: PendingEvent) -> None:
+    async def _record(write: Awaitable[T], entry: PendingEvent) -> T | None:
         try:
-            await write
+            return await write
         except StoreUnavailable as exc:  # the lease runs out and the row is due again
             log.warning("could not record LINE event %s in the inbox: %s", entry.key, exc)
+            return None

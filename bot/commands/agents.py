@@ -6,25 +6,13 @@ from __future__ import annotations
 
 import click
 
+from bot.commands import open_database, settings_of
 from handoff.agent_auth import add_agent
 from handoff.clock import SystemClock
 from handoff.desk import Desk
-from handoff.settings import Settings
-from handoff.store.db import Database
 from handoff.store.enums import AgentRole
 from handoff.store.people import Agent
 from handoff.sweeper import Sweeper
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings = ctx.find_root().obj
-    if not isinstance(settings, Settings):
-        raise click.UsageError("settings are not loaded")
-    return settings
-
-
-def _database(settings: Settings) -> Database:
-    return Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
 
 def _csv(value: str) -> list[str]:
@@ -49,10 +37,10 @@ def agents() -> None:
 def agents_add(ctx: click.Context, name: str, role: str, queues: str, skills: str,
                max_load: int, locale: str, password: bool) -> None:
     """Add agent NAME and print their API token (shown only this once; only a hash is kept)."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     secret = click.prompt("password", hide_input=True, confirmation_prompt=True) if password \
         else None
-    database = _database(settings)
+    database = open_database(settings)
     try:
         with database.session() as session:
             _, token = add_agent(session, name=name, role=AgentRole(role), queues=_csv(queues),
@@ -70,7 +58,7 @@ def agents_add(ctx: click.Context, name: str, role: str, queues: str, skills: st
 @click.pass_context
 def agents_list(ctx: click.Context) -> None:
     """List agents with their role, queues and skills."""
-    database = _database(_settings(ctx))
+    database = open_database(settings_of(ctx))
     with database.session() as session:
         for agent in session.query(Agent).order_by(Agent.name):
             state = "" if agent.active else " (inactive)"
@@ -85,7 +73,7 @@ def agents_list(ctx: click.Context) -> None:
 @click.pass_context
 def agents_link_telegram(ctx: click.Context, name: str, user_id: int) -> None:
     """Let agent NAME work cases in the Telegram agent group as Telegram user USER_ID."""
-    database = _database(_settings(ctx))
+    database = open_database(settings_of(ctx))
     try:
         with database.session() as session:
             agent = session.query(Agent).filter(Agent.name == name).one_or_none()
@@ -105,8 +93,8 @@ def agents_link_telegram(ctx: click.Context, name: str, user_id: int) -> None:
 @click.pass_context
 def sweep(ctx: click.Context) -> None:
     """Run the overdue sweeper once: alerts, 48-hour escalation, L1 flow timeouts."""
-    settings = _settings(ctx)
-    database = _database(settings)
+    settings = settings_of(ctx)
+    database = open_database(settings)
     desk = Desk(settings, SystemClock())
     with database.session() as session:
         result = Sweeper(desk).sweep(session)

@@ -32,3 +32,7 @@ class ChannelInboxEntry(Base):
     processed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Failures other than a store outage; at the limit the row is parked (``parked_at``): it
+    # stops holding back the customer's later events and waits for an operator's retry.
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    parked_at: Mapped[datetime | None]
