@@ -130,3 +130,16 @@ async def _off_loop(func: Callable[..., T], *args: Any) -> T:
         if is_store_outage(exc):
             raise StoreUnavailable(str(exc)) from exc
         raise
+
+
+def event_preview(payload: dict[str, Any], width: int = 40) -> str:
+    """What the customer sent, as far as a stored raw event says (for operators): the message
+    text, else the message or event type."""
+    message = payload.get("message")
+    if isinstance(message, dict):
+        text = message.get("text")
+        shown = str(text) if isinstance(text, str) else f"[{message.get('type', 'message')}]"
+    else:
+        shown = f"[{payload.get('type', 'event')}]"
+    shown = " ".join(shown.split())
+    return shown if len(shown) <= width else shown[: width - 1] + "…"

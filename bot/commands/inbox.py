@@ -9,30 +9,18 @@ processed rows they no longer need.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import click
 
+from bot.channels.ledger import event_preview
 from bot.commands import open_database, settings_of
 from handoff.inbox import InboxEntry, purge_processed, retry_parked, unfinished
-
-
-def preview(payload: dict[str, Any], width: int = 40) -> str:
-    """What the customer sent, as far as the raw event says (text, or the event/message type)."""
-    message = payload.get("message")
-    if isinstance(message, dict):
-        text = message.get("text")
-        shown = str(text) if isinstance(text, str) else f"[{message.get('type', 'message')}]"
-    else:
-        shown = f"[{payload.get('type', 'event')}]"
-    shown = " ".join(shown.split())
-    return shown if len(shown) <= width else shown[: width - 1] + "…"
 
 
 def _line(entry: InboxEntry) -> str:
     state = "parked" if entry.parked_at else "retrying" if entry.last_error else "pending"
     return (f"{entry.key}\t{state}\t{entry.received_at.isoformat(timespec='seconds')}\t"
-            f"failures {entry.failures}\t{preview(entry.payload)}\t{entry.last_error[:120]}")
+            f"failures {entry.failures}\t{event_preview(entry.payload)}\t{entry.last_error[:120]}")
 
 
 @click.group()

@@ -1,4 +1,5 @@
-"""Fixtures of the console and review-loop tests: a small training-data copy and stored turns."""
+"""Fixtures of the console and review-loop tests: a small training-data copy, stored turns, and
+the console alone over HTTP."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from aiohttp import web
 from playwright.async_api import Browser, async_playwright
 
+from bot.web.console import setup_console
+from handoff.clock import ManualClock
 from handoff.paths import default_training_data_dir
 from handoff.settings import Settings
 from handoff.store.db import Database
-from handoff.store.models import Author, Conversation, Customer, Direction, Message
+from handoff.store.models import AgentRole, Author, Conversation, Customer, Direction, Message
+from nlu import load_model
 from tests.console.browser import CHROMIUM, LAUNCH_ARGS, require_chromium
+from tests.console.helpers import Holder, Runtime, add_agent, serve
 
 SOURCE = default_training_data_dir()
 
@@ -91,3 +97,17 @@ async def browser() -> AsyncIterator[Browser]:
             executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         yield launched
         await launched.close()
+
+
+@pytest.fixture
+async def console(review_settings: Settings, sqlite_db: Database, clock: ManualClock,
+                  english_model_file: Path) -> AsyncIterator[str]:
+    """The console alone on 127.0.0.1, with agent amy (L2), trainer tina and supervisor sam."""
+    settings = review_settings.model_copy(update={"console_max_failed_logins": 3})
+    app = web.Application()
+    setup_console(app, Runtime(settings, sqlite_db, clock, Holder(load_model(english_model_file))))
+    add_agent(sqlite_db, "amy", AgentRole.AGENT, ["L2"], clock.now())
+    add_agent(sqlite_db, "tina", AgentRole.TRAINER, [], clock.now())
+    add_agent(sqlite_db, "sam", AgentRole.SUPERVISOR, [], clock.now())
+    async with serve(app) as base:
+        yield base

@@ -1,12 +1,15 @@
-"""Test helpers: serve an aiohttp app on a free loopback port; agents with passwords."""
+"""Test helpers: serve an aiohttp app on a free loopback port; agents with passwords; a console
+client that signs in and reads CSRF tokens."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiohttp
 from aiohttp import web
 
 from handoff.agent_auth import hash_password
@@ -31,6 +34,30 @@ async def serve(app: web.Application) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+def client(cookies: dict[str, str] | None = None) -> aiohttp.ClientSession:
+    """An HTTP client whose jar keeps the console's cookies."""
+    # unsafe=True: the jar keeps cookies of an IP-address host (the loopback test server).
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), cookies=cookies)
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a console page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+async def sign_in(http: aiohttp.ClientSession, base: str, name: str, password: str,
+                  ) -> aiohttp.ClientResponse:
+    """Post the sign-in form (with its CSRF token); the response is not followed."""
+    async with http.get(f"{base}/console/signin") as page:
+        token = csrf_token(await page.text())
+    response = await http.post(f"{base}/console/signin", allow_redirects=False,
+                               data={"name": name, "password": password, "csrf_token": token})
+    await response.read()  # releases the connection
+    return response
 
 
 def add_agent(db: Database, name: str, role: AgentRole, queues: list[str], at: datetime,

@@ -4,18 +4,11 @@ open (no browser needed)."""
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
-import aiohttp
-import pytest
-from aiohttp import web
 from PIL import Image
 from sqlalchemy import select
 
-from bot.web.console import setup_console
 from bot.web.console.sessions import SESSION_COOKIE
 from handoff.agent_service import AgentService
 from handoff.clock import ManualClock
@@ -23,75 +16,40 @@ from handoff.desk import Desk
 from handoff.ports import BotFindings
 from handoff.settings import Settings
 from handoff.store.db import Database
-from handoff.store.models import Agent, AgentRole, Conversation, Customer
+from handoff.store.models import Agent, Conversation, Customer
 from handoff.tables import load_queues, sync_queues
-from nlu import load_model
-from tests.console.helpers import PASSWORD, Holder, Runtime, add_agent, serve
+from tests.console.helpers import PASSWORD, client, csrf_token, sign_in
 
 
-@pytest.fixture
-async def console(review_settings: Settings, sqlite_db: Database, clock: ManualClock,
-                  english_model_file: Path) -> AsyncIterator[str]:
-    settings = review_settings.model_copy(update={"console_max_failed_logins": 3})
-    app = web.Application()
-    setup_console(app, Runtime(settings, sqlite_db, clock, Holder(load_model(english_model_file))))
-    add_agent(sqlite_db, "amy", AgentRole.AGENT, ["L2"], clock.now())
-    add_agent(sqlite_db, "tina", AgentRole.TRAINER, [], clock.now())
-    add_agent(sqlite_db, "sam", AgentRole.SUPERVISOR, [], clock.now())
-    async with serve(app) as base:
-        yield base
-
-
-def _client(cookies: dict[str, str] | None = None) -> aiohttp.ClientSession:
-    # unsafe=True: the jar keeps cookies of an IP-address host (the loopback test server).
-    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), cookies=cookies)
-
-
-def _token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "the page has no CSRF field"
-    return found.group(1)
-
-
-async def _sign_in(http: aiohttp.ClientSession, base: str, name: str, password: str,
-                   ) -> aiohttp.ClientResponse:
-    async with http.get(f"{base}/console/signin") as page:
-        token = _token(await page.text())
-    response = await http.post(f"{base}/console/signin", allow_redirects=False,
-                               data={"name": name, "password": password, "csrf_token": token})
-    await response.read()  # releases the connection
-    return response
-
-
-async def test_signed_out_requests_to_console_pages_redirect_to_sign_in(console: str) -> None:
-    async with _client() as http:
+async def test_signed_out_requests_to_console_pages_redirect_tosign_in(console: str) -> None:
+    async with client() as http:
         for path in ("/console/", "/console/training", "/console/live", "/console"):
             async with http.get(f"{console}{path}") as response:
                 assert response.url.path == "/console/signin", path
 
 
 async def test_an_agent_signs_in_with_an_httponly_samesite_cookie(console: str) -> None:
-    async with _client() as http:
-        response = await _sign_in(http, console, "amy", PASSWORD)
+    async with client() as http:
+        response = await sign_in(http, console, "amy", PASSWORD)
         assert response.status == 303
         cookie = response.cookies[SESSION_COOKIE]
         assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
 async def test_a_trainer_reaches_the_training_page_and_an_agent_does_not(console: str) -> None:
-    async with _client() as http:
-        await _sign_in(http, console, "tina", PASSWORD)
+    async with client() as http:
+        await sign_in(http, console, "tina", PASSWORD)
         async with http.get(f"{console}/console/") as response:
             assert response.url.path == "/console/training" and response.status == 200
-    async with _client() as http:
-        await _sign_in(http, console, "amy", PASSWORD)
+    async with client() as http:
+        await sign_in(http, console, "amy", PASSWORD)
         async with http.get(f"{console}/console/training") as response:
             assert response.status == 403
 
 
 async def test_a_form_post_without_the_csrf_token_is_refused(console: str) -> None:
-    async with _client() as http:
-        await _sign_in(http, console, "tina", PASSWORD)
+    async with client() as http:
+        await sign_in(http, console, "tina", PASSWORD)
         async with http.post(f"{console}/console/training/retrain", data={}) as response:
             assert response.status == 403 and "security token" in await response.text()
         async with http.post(f"{console}/console/signin",
@@ -102,17 +60,17 @@ async def test_a_form_post_without_the_csrf_token_is_refused(console: str) -> No
 async def test_the_third_wrong_password_locks_the_sign_in_even_for_the_right_one(
     console: str, sqlite_db: Database, clock: ManualClock
 ) -> None:
-    async with _client() as http:
+    async with client() as http:
         for _ in range(3):
-            response = await _sign_in(http, console, "amy", "wrong")
+            response = await sign_in(http, console, "amy", "wrong")
             assert response.status == 401
-        response = await _sign_in(http, console, "amy", PASSWORD)
+        response = await sign_in(http, console, "amy", PASSWORD)
         assert response.status == 401 and "locked" in await response.text()
         clock.advance(timedelta(minutes=14))
-        response = await _sign_in(http, console, "amy", PASSWORD)
+        response = await sign_in(http, console, "amy", PASSWORD)
         assert response.status == 401, "still locked after 14 of the 15 minutes"
         clock.advance(timedelta(minutes=2))
-        response = await _sign_in(http, console, "amy", PASSWORD)
+        response = await sign_in(http, console, "amy", PASSWORD)
         assert response.status == 303
     with sqlite_db.session() as session:
         agent = session.query(Agent).filter_by(name="amy").one()
@@ -122,12 +80,12 @@ async def test_the_third_wrong_password_locks_the_sign_in_even_for_the_right_one
 async def test_a_forged_or_expired_session_cookie_is_not_accepted(
     console: str, clock: ManualClock
 ) -> None:
-    async with _client() as http:
-        response = await _sign_in(http, console, "tina", PASSWORD)
+    async with client() as http:
+        response = await sign_in(http, console, "tina", PASSWORD)
         value = response.cookies[SESSION_COOKIE].value
         forged = value.replace(value[2], "A" if value[2] != "A" else "B", 1)
         jar = {SESSION_COOKIE: forged}
-        async with _client(jar) as other, \
+        async with client(jar) as other, \
                 other.get(f"{console}/console/training") as page:
             assert page.url.path == "/console/signin"
         clock.advance(timedelta(hours=13))
@@ -136,10 +94,10 @@ async def test_a_forged_or_expired_session_cookie_is_not_accepted(
 
 
 async def test_sign_out_ends_the_session(console: str) -> None:
-    async with _client() as http:
-        await _sign_in(http, console, "tina", PASSWORD)
+    async with client() as http:
+        await sign_in(http, console, "tina", PASSWORD)
         async with http.get(f"{console}/console/training") as page:
-            token = _token(await page.text())
+            token = csrf_token(await page.text())
         async with http.post(f"{console}/console/signout", data={"csrf_token": token}) as out:
             assert out.url.path == "/console/signin"
         async with http.get(f"{console}/console/training") as page:
@@ -170,15 +128,15 @@ async def test_the_first_response_vs_sla_chart_is_a_png_for_a_supervisor_only(
     console: str, review_settings: Settings, sqlite_db: Database, clock: ManualClock
 ) -> None:
     _a_case_amy_answered_after_twenty_minutes(review_settings, sqlite_db, clock)
-    async with _client() as http:
-        await _sign_in(http, console, "sam", PASSWORD)
+    async with client() as http:
+        await sign_in(http, console, "sam", PASSWORD)
         async with http.get(f"{console}/console/dashboard") as page:
             assert "/console/charts/response-vs-sla.png" in await page.text()
         async with http.get(f"{console}/console/charts/response-vs-sla.png") as chart:
             assert chart.status == 200 and chart.content_type == "image/png"
             image = Image.open(io.BytesIO(await chart.read()))
             assert image.format == "PNG" and image.size == (520, 280)
-    async with _client() as http:
-        await _sign_in(http, console, "amy", PASSWORD)
+    async with client() as http:
+        await sign_in(http, console, "amy", PASSWORD)
         async with http.get(f"{console}/console/charts/response-vs-sla.png") as chart:
             assert chart.status == 403

@@ -1,5 +1,6 @@
 """The supervisor dashboard: queue depths, oldest waiting, SLA today, overdue cases with their
-escalation step, agents' load, assign/reassign, and the report charts."""
+escalation step, agents' load, assign/reassign, customer messages parked after repeated
+failures (with a retry), and the report charts."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.channels.ledger import event_preview
 from bot.web.console import charts
 from bot.web.console.common import PREFIX, render, require_role, runtime_of, see_other
 from bot.web.console.floor import daily_reports, overdue_cases, queue_depths, today_report
 from bot.web.console.service import agent_service, as_viewer
+from handoff.inbox import retry_parked, unfinished
 from handoff.reports import build_report, first_response_vs_sla
 from handoff.store.models import Agent, AgentRole
 from handoff.tables import load_sla
@@ -28,7 +31,11 @@ def _floor(runtime: Any) -> dict[str, Any]:
         agents = list(session.scalars(select(Agent.name).where(
             Agent.active, Agent.role != AgentRole.TRAINER).order_by(Agent.name)))
         return {"depths": queue_depths(session, now), "overdue": overdue_cases(session, now),
-                "today": today_report(session, now, tz), "agents": agents}
+                "today": today_report(session, now, tz), "agents": agents,
+                "parked": [{"key": e.key, "channel": e.channel, "received_at": e.received_at,
+                            "failures": e.failures, "text": event_preview(e.payload),
+                            "error": e.last_error[:200]}
+                           for e in unfinished(session, parked_only=True)]}
 
 
 async def dashboard(request: web.Request) -> web.StreamResponse:
@@ -49,6 +56,21 @@ async def assign(request: web.Request) -> web.StreamResponse:
     number, assignee = str(form.get("number", "")), str(form.get("assignee", ""))
     service = agent_service(request)
     await as_viewer(request, lambda s, a: service.assign(s, a, number, assignee))
+    raise see_other(f"{PREFIX}/dashboard")
+
+
+async def retry_parked_event(request: web.Request) -> web.StreamResponse:
+    """Run a parked webhook event again (after a fix); the channel's worker takes it next."""
+    require_role(request, *SUPERVISORS)
+    key = str((await request.post()).get("key", ""))
+    runtime = runtime_of(request)
+
+    def requeue() -> list[str]:
+        with runtime.db.session() as session:
+            return retry_parked(session, [key], runtime.clock.now())
+
+    if not await asyncio.to_thread(requeue):
+        raise web.HTTPNotFound(text=f"no parked event {key}")
     raise see_other(f"{PREFIX}/dashboard")
 
 
@@ -76,4 +98,5 @@ async def chart(request: web.Request) -> web.StreamResponse:
 def setup_supervisor(app: web.Application) -> None:
     app.router.add_get("/dashboard", dashboard)
     app.router.add_post("/dashboard/assign", assign)
+    app.router.add_post("/dashboard/inbox/retry", retry_parked_event)
     app.router.add_get("/charts/{name}.png", chart)
