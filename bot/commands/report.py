@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bot.commands import open_database, settings_of
 from handoff.reports import build_report
-from handoff.settings import Settings
-from handoff.store.db import Database
 
 
 def _instant(value: str | None, zone: ZoneInfo, default: datetime) -> datetime:
@@ -61,15 +60,13 @@ def render(data: dict[str, Any], fmt: str) -> str:
 def report(ctx: click.Context, since: str | None, until: str | None, fmt: str) -> None:
     """Volume, bot-only resolution and escalation rates, handoff reasons, SLA compliance,
     24-hour closure, CSAT, top contact reasons and per-agent load."""
-    settings = ctx.find_root().obj
-    if not isinstance(settings, Settings):
-        raise click.UsageError("settings are not loaded")
+    settings = settings_of(ctx)
     zone = ZoneInfo(settings.timezone)
     end = _instant(until, zone, datetime.now(zone))
     start = _instant(since, zone, end - timedelta(days=7))
     if start >= end:
         raise click.BadParameter("--since must be before --until")
-    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    database = open_database(settings)
     with database.session() as session:
         data = build_report(session, start, end).to_dict()
     database.dispose()

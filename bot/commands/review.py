@@ -12,19 +12,15 @@ from pathlib import Path
 
 import click
 
+from bot.commands import open_database, settings_of
 from bot.review.labels import LabelError
 from bot.review.service import ReviewDesk
 from handoff.clock import SystemClock
-from handoff.settings import Settings
-from handoff.store.db import Database
 
 
 def _desk(ctx: click.Context) -> ReviewDesk:
-    settings = ctx.find_root().obj
-    if not isinstance(settings, Settings):
-        raise click.UsageError("settings are not loaded")
-    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    return ReviewDesk(settings, database, SystemClock())
+    settings = settings_of(ctx)
+    return ReviewDesk(settings, open_database(settings), SystemClock())
 
 
 @click.command("review")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from aiohttp import web
 
+from bot.commands import settings_of
 from handoff.settings import Settings
 
 
@@ -35,6 +36,5 @@ def run_server(settings: Settings, host: str, port: int) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the web chat, the model/parse API and the other web routes."""
-    settings = ctx.find_object(Settings)
-    assert settings is not None
+    settings = settings_of(ctx)
     run_server(settings, host or settings.host, port or settings.port)

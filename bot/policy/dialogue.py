@@ -59,7 +59,6 @@ class DialogueConfig:
         return any(squashed.startswith(p) and len(squashed) - len(p) <= 1
                    for p in self.cancel_phrases)
 
-
     def is_holding(self, text: str) -> bool:
         """The message asks the bot to wait ("稍等，我找一下单号", "ok hang on"): it opens with
         a holding phrase, after at most ``holding_max_lead_chars`` characters ("好的 稍等")."""

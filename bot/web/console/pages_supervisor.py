@@ -33,7 +33,7 @@ def _floor(runtime: Any) -> dict[str, Any]:
         return {"depths": queue_depths(session, now), "overdue": overdue_cases(session, now),
                 "today": today_report(session, now, tz), "agents": agents,
                 "parked": [{"key": e.key, "channel": e.channel, "received_at": e.received_at,
-                            "failures": e.failures, "text": event_preview(e.payload),
+                            "text": event_preview(e.payload),
                             "error": e.last_error[:200]}
                            for e in unfinished(session, parked_only=True)]}
 
