@@ -130,7 +130,7 @@ class InboxEntry:
 
 
 def unfinished(session: Session, *, parked_only: bool = False) -> list[InboxEntry]:
-    """Rows not processed yet, oldest first: parked ones, and pending ones that failed before
+    """Rows not processed yet, oldest first: parked, retrying after a failure, or pending
     (with ``parked_only``, the parked ones only)."""
     query = select(ChannelInboxEntry).where(ChannelInboxEntry.processed_at.is_(None))
     if parked_only:
