@@ -15,10 +15,10 @@ from bot.commands.inbox import inbox as inbox_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
-from handoff.migrate import upgrade
-from handoff.order_import import OrderImportError, import_orders
-from handoff.settings import load_settings
-from handoff.tables import load_queues, sync_queues
+from handoff.config.settings import load_settings
+from handoff.config.tables import load_queues, sync_queues
+from handoff.store.migrate import upgrade
+from handoff.store.order_import import OrderImportError, import_orders
 from nlu.cli import nlu as nlu_group
 
 

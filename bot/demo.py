@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.agent_auth import add_agent, hash_password, new_token, token_digest
-from handoff.order_import import ImportResult, import_orders
-from handoff.settings import Settings
+from handoff.agents.auth import add_agent, hash_password, new_token, token_digest
+from handoff.config.settings import Settings
+from handoff.config.yamlfile import load_yaml
 from handoff.store.models import Agent, AgentRole
-from handoff.yamlfile import load_yaml
+from handoff.store.order_import import ImportResult, import_orders
 
 _DAY_FIELDS = {"paid_days_ago": "paid_at", "shipped_days_ago": "shipped_at",
                "delivered_days_ago": "delivered_at"}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handoff.templating import environment
+from handoff.config.templating import environment
 
 LOCALES: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en")
 _BLANK_LINES = re.compile(r"\n{3,}")

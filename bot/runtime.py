@@ -19,12 +19,12 @@ from bot.policy.dialogue import DialogueConfig, load_dialogue
 from bot.policy.faq import Faq, load_faq
 from bot.policy.returns import ReturnPolicy, load_policy
 from bot.replies import LOCALES, Replies
-from handoff.clock import Clock, SystemClock
-from handoff.desk import Desk
-from handoff.orders import DbOrderProvider, OrderProvider
+from handoff.config.settings import Settings, load_settings
+from handoff.desk.desk import Desk
 from handoff.ports import HandoffDesk
-from handoff.settings import Settings, load_settings
+from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
+from handoff.store.orders import DbOrderProvider, OrderProvider
 
 OrderProviderFactory = Callable[[Session], OrderProvider]
 

@@ -20,8 +20,8 @@ from typing import Any, Protocol, TypedDict
 
 from sqlalchemy.orm import Session
 
-from handoff.store.enums import CasePriority
 from handoff.store.models import Conversation, Customer, Message
+from handoff.store.models.enums import CasePriority
 
 
 class ButtonPayload(TypedDict):

@@ -19,13 +19,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.model_holder import ModelHolder, train_model_file
-from handoff.clock import ManualClock
-from handoff.migrate import upgrade
-from handoff.paths import default_training_data_dir
-from handoff.settings import Settings
+from handoff.config.paths import default_training_data_dir
+from handoff.config.settings import Settings
+from handoff.config.tables import load_queues, sync_queues
+from handoff.store.clock import ManualClock
 from handoff.store.db import Database
+from handoff.store.migrate import upgrade
 from handoff.store.models import Base
-from handoff.tables import load_queues, sync_queues
 
 ENGINES = ["sqlite", "postgresql"]
 # Thursday 2026-11-05 10:00 in Shanghai: inside business hours, early in the month.

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from handoff.settings import Settings
+from handoff.config.settings import Settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -20,8 +20,8 @@ from bot.actions.common import findings_event, findings_of, hand_off, say, updat
 from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
 from bot.evidence import StoredBlob, sniff_image
-from handoff.store.enums import EvidenceKind
 from handoff.store.models import Evidence
+from handoff.store.models.enums import EvidenceKind
 
 
 def incoming_photos(tracker: Tracker, turn: Turn) -> list[StoredBlob]:

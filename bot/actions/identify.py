@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import end_flow, human_button, reask_event, reasks, say
 from bot.actions.context import Turn
-from handoff.orders import OrderView
+from handoff.store.orders import OrderView
 
 UNKNOWN_ORDER_REASKS = 1
 

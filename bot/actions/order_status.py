@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.common import end_flow, findings_event, findings_of, noted, say, updated
 from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
-from handoff.orders import OrderView
+from handoff.store.orders import OrderView
 
 
 def order_context(order: OrderView, turn: Turn) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
 from bot.actions.order_status import order_context
 from bot.policy.returns import Decision, DecisionInput, Outcome, RequestKind, decide
-from handoff.orders import OrderView
 from handoff.ports import BotFindings
+from handoff.store.orders import OrderView
 
 
 def rma_number(order: OrderView, turn: Turn) -> str:

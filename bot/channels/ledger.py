@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.channels.intake import StoreUnavailable, is_store_outage
-from handoff.clock import Clock
-from handoff.inbox import (
+from handoff.store.clock import Clock
+from handoff.store.db import Database
+from handoff.store.inbox import (
     InboundEvent,
     PendingEvent,
     lease_due,
@@ -29,7 +30,6 @@ from handoff.inbox import (
     mark_processed,
     store_new,
 )
-from handoff.store.db import Database
 from handoff.store.models import Message, ProcessedEvent
 
 T = TypeVar("T")
@@ -76,7 +76,7 @@ class DeliveryLedger:
 
 
 class EventInbox:
-    """The durable inbox of one channel (`handoff.inbox`) off the event loop; a database
+    """The durable inbox of one channel (`handoff.store.inbox`) off the event loop; a database
     outage surfaces as `StoreUnavailable`."""
 
     def __init__(self, database: Database, clock: Clock, channel: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from handoff.settings import Settings
+from handoff.config.settings import Settings
 from handoff.store.db import Database
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import click
 
 from bot.commands import open_database, settings_of
-from handoff.agent_auth import add_agent
-from handoff.clock import SystemClock
-from handoff.desk import Desk
-from handoff.store.enums import AgentRole
-from handoff.store.people import Agent
-from handoff.sweeper import Sweeper
+from handoff.agents.auth import add_agent
+from handoff.desk.desk import Desk
+from handoff.desk.sweeper import Sweeper
+from handoff.store.clock import SystemClock
+from handoff.store.models.enums import AgentRole
+from handoff.store.models.people import Agent
 
 
 def _csv(value: str) -> list[str]:

@@ -14,7 +14,7 @@ import click
 
 from bot.channels.ledger import event_preview
 from bot.commands import open_database, settings_of
-from handoff.inbox import InboxEntry, purge_processed, retry_parked, unfinished
+from handoff.store.inbox import InboxEntry, purge_processed, retry_parked, unfinished
 
 
 def _line(entry: InboxEntry) -> str:

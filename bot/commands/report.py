@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.commands import open_database, settings_of
-from handoff.reports import build_report
+from handoff.agents.reports import build_report
 
 
 def _instant(value: str | None, zone: ZoneInfo, default: datetime) -> datetime:

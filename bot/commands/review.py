@@ -15,7 +15,7 @@ import click
 from bot.commands import open_database, settings_of
 from bot.review.labels import LabelError
 from bot.review.service import ReviewDesk
-from handoff.clock import SystemClock
+from handoff.store.clock import SystemClock
 
 
 def _desk(ctx: click.Context) -> ReviewDesk:

@@ -6,7 +6,7 @@ import click
 from aiohttp import web
 
 from bot.commands import settings_of
-from handoff.settings import Settings
+from handoff.config.settings import Settings
 
 
 def run_server(settings: Settings, host: str, port: int) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.engine.store import find_inbound
-from handoff.store.cases import Case
-from handoff.store.enums import Direction
 from handoff.store.models import Conversation, Customer, Message
+from handoff.store.models.cases import Case
+from handoff.store.models.enums import Direction
 
 
 def find_conversation(session: Session, channel: str, external_id: str) -> Conversation | None:

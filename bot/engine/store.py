@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.messages import InboundMessage, OutboundMessage
-from handoff.outbox import enqueue
-from handoff.store.enums import Author, Direction
 from handoff.store.models import Conversation, Customer, Message
+from handoff.store.models.enums import Author, Direction
+from handoff.store.outbox import enqueue
 
 
 def open_conversation(session: Session, channel: str, external_id: str, now: datetime,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from handoff.yamlfile import ConfigFileError, load_yaml
+from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _LATIN = re.compile(r"[a-z0-9]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from handoff.yamlfile import ConfigFileError, load_yaml
+from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 
 @dataclass(frozen=True)

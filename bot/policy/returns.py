@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handoff.orders import OrderView
-from handoff.store.enums import OrderStatus
-from handoff.yamlfile import ConfigFileError, load_yaml
+from handoff.config.yamlfile import ConfigFileError, load_yaml
+from handoff.store.models.enums import OrderStatus
+from handoff.store.orders import OrderView
 
 
 class RequestKind(StrEnum):

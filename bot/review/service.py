@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot.review.labels import LabelError, Relabel, ReviewStore
 from bot.review.queue import ReviewItem, pending_items
-from handoff.clock import Clock
-from handoff.settings import Settings
+from handoff.config.settings import Settings
+from handoff.store.clock import Clock
 from handoff.store.db import Database
 from handoff.store.models import Message
 from nlu import load_config, load_examples

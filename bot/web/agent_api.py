@@ -1,4 +1,4 @@
-"""The agent REST API: a thin aiohttp adapter over `handoff.agent_service.AgentService`.
+"""The agent REST API: a thin aiohttp adapter over `handoff.agents.service.AgentService`.
 
 Routes (all JSON, ``Authorization: Bearer <token>`` from ``aftersales agents add``):
   GET  /api/cases?queue=&status=&assignee=me|none|NAME      GET /api/cases/{number}
@@ -22,16 +22,16 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.http.errors import ApiError
+from bot.http.payloads import read_json
 from bot.runtime import Runtime
-from bot.web.errors import ApiError
-from bot.web.payloads import read_json
-from handoff.agent_service import AgentApiError, AgentService, Forbidden
-from handoff.desk import Desk
-from handoff.reports import build_report
+from handoff.agents.reports import build_report
+from handoff.agents.service import AgentApiError, AgentService, Forbidden
+from handoff.desk.desk import Desk
+from handoff.desk.sweeper import Sweeper
 from handoff.store.db import Database
-from handoff.store.enums import AgentRole
-from handoff.store.people import Agent
-from handoff.sweeper import Sweeper
+from handoff.store.models.enums import AgentRole
+from handoff.store.models.people import Agent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.channels.line_setup import setup_line
-from bot.channels.telegram_setup import setup_telegram
-from bot.channels.webchat import setup_webchat
+from bot.channels.line.setup import setup_line
+from bot.channels.telegram.setup import setup_telegram
+from bot.channels.webchat.api import setup_webchat
 from bot.engine.bot import Bot
+from bot.http.errors import json_errors
 from bot.runtime import Runtime, install
 from bot.web.agent_api import setup_agent_api
 from bot.web.console import setup_console
-from bot.web.errors import json_errors
 from bot.web.keys import BOT, RUNTIME, SENDERS
 from bot.web.nlu_api import setup_nlu_api
 from bot.web.outbox import setup_outbox

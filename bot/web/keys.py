@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.engine.bot import Bot
 from bot.runtime import Runtime
-from handoff.outbox import Sender
+from handoff.store.outbox import Sender
 
 RUNTIME = web.AppKey("runtime", Runtime)
 BOT = web.AppKey("bot", Bot)

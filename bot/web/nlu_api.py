@@ -6,10 +6,10 @@ import asyncio
 
 from aiohttp import web
 
+from bot.http.errors import ApiError
+from bot.http.payloads import read_json
 from bot.runtime import Runtime
-from bot.web.errors import ApiError
 from bot.web.keys import RUNTIME
-from bot.web.payloads import read_json
 
 
 async def parse(request: web.Request) -> web.Response:

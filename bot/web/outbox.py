@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.web.keys import RUNTIME, SENDERS
-from handoff.outbox import OutboxWorker, Sender
+from handoff.store.outbox import OutboxWorker, Sender
 
 
 async def _worker(app: web.Application) -> AsyncIterator[None]:

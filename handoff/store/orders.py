@@ -1,38 +1,77 @@
-"""Orders, as imported from the shop (CSV/JSON) or kept in sync by an OrderProvider."""
+"""Where the bot looks orders up: the `OrderProvider` port and its database implementation."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
-from sqlalchemy import Numeric, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from handoff.store.base import Base, enum_column
-from handoff.store.enums import OrderStatus
+from handoff.store.masking import phone_digest, phone_digits
+from handoff.store.models.enums import OrderStatus
+from handoff.store.models.orders import Order
 
 
-class Order(Base):
-    """One shop order. The phone is stored masked (``138****5678``) plus a keyed digest, so the
-    identity check (last 4 digits, or the full number) works without keeping the number."""
+@dataclass(frozen=True)
+class OrderView:
+    """An order as the bot and agents see it (the phone only masked)."""
 
-    __tablename__ = "orders"
+    order_id: str
+    customer_name: str
+    phone_masked: str
+    channel: str
+    status: OrderStatus
+    carrier: str
+    tracking_no: str
+    item: str
+    category: str
+    amount: Decimal
+    currency: str
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    member_level: str
+    unused: bool
 
-    order_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    customer_name: Mapped[str] = mapped_column(String(128))
-    phone_masked: Mapped[str] = mapped_column(String(32))
-    phone_last4: Mapped[str] = mapped_column(String(4))
-    phone_digest: Mapped[str] = mapped_column(String(64), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[OrderStatus] = enum_column(OrderStatus)
-    carrier: Mapped[str] = mapped_column(String(64), default="")
-    tracking_no: Mapped[str] = mapped_column(String(64), default="")
-    item: Mapped[str] = mapped_column(String(256))
-    category: Mapped[str] = mapped_column(String(64))
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    currency: Mapped[str] = mapped_column(String(3))
-    paid_at: Mapped[datetime | None]
-    shipped_at: Mapped[datetime | None]
-    delivered_at: Mapped[datetime | None]
-    member_level: Mapped[str] = mapped_column(String(32), default="")
-    unused: Mapped[bool] = mapped_column(default=True)
+    @classmethod
+    def of(cls, row: Order) -> OrderView:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+class OrderProvider(Protocol):
+    """Looks up orders; a shop plugs in its own (an OMS API) behind the same two calls."""
+
+    def get(self, order_id: str) -> OrderView | None:
+        """The order with this number, or None."""
+
+    def verify_phone(self, order_id: str, phone_or_last4: str) -> bool:
+        """Whether the phone (full number or its last 4 digits) belongs to the order."""
+
+
+class DbOrderProvider:
+    """Orders from the ``orders`` table (filled by ``aftersales orders import``)."""
+
+    def __init__(self, session: Session, digest_key: str) -> None:
+        self._session = session
+        self._key = digest_key
+
+    def get(self, order_id: str) -> OrderView | None:
+        row = self._session.get(Order, order_id.strip().upper())
+        return OrderView.of(row) if row else None
+
+    def verify_phone(self, order_id: str, phone_or_last4: str) -> bool:
+        row = self._session.get(Order, order_id.strip().upper())
+        digits = phone_digits(phone_or_last4)
+        if row is None or len(digits) < 4:
+            return False
+        if len(digits) == 4:
+            return digits == row.phone_last4
+        return phone_digest(digits, self._key) == row.phone_digest
+
+    def find_by_phone(self, phone: str) -> list[OrderView]:
+        digest = phone_digest(phone, self._key)
+        rows = self._session.scalars(select(Order).where(Order.phone_digest == digest))
+        return [OrderView.of(row) for row in rows]

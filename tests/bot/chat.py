@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from bot.channels.webchat_token import HEADER
+from bot.channels.webchat.token import HEADER
 from bot.runtime import Runtime
 from bot.web.app import create_app
 

@@ -14,11 +14,11 @@ from PIL import Image
 from bot.demo import load_demo_orders
 from bot.model_holder import ModelHolder
 from bot.runtime import Runtime, build_runtime
-from handoff.clock import ManualClock
-from handoff.paths import default_training_data_dir
-from handoff.settings import Settings
+from handoff.config.paths import default_training_data_dir
+from handoff.config.settings import Settings
+from handoff.config.tables import load_queues, sync_queues
+from handoff.store.clock import ManualClock
 from handoff.store.db import Database
-from handoff.tables import load_queues, sync_queues
 from tests.bot.chat import Chat
 
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from bot.cli import cli
-from handoff.agent_auth import verify_password
-from handoff.settings import Settings
+from handoff.agents.auth import verify_password
+from handoff.config.settings import Settings
 from handoff.store.db import Database
 from handoff.store.models import Agent, Order
 

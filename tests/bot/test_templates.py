@@ -14,8 +14,8 @@ from jinja2 import meta
 from bot.engine import Bot
 from bot.messages import Attachment, AttachmentKind, InboundMessage
 from bot.replies import LOCALES, Replies
+from handoff.config.templating import environment
 from handoff.store.db import Database
-from handoff.templating import environment
 from tests.bot.chat import Chat
 from tests.bot.conftest import image_bytes
 

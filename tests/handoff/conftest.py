@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from handoff.clock import ManualClock
-from handoff.desk import Desk
-from handoff.settings import Settings
+from handoff.config.settings import Settings
+from handoff.desk.desk import Desk
+from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from tests.handoff.handoff_shop import Shop
 

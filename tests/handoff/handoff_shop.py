@@ -13,15 +13,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handoff.clock import ManualClock
-from handoff.masking import mask_phone, phone_digest
+from handoff.config.settings import Settings
 from handoff.ports import SensitiveFlag, TurnFacts
-from handoff.settings import Settings
-from handoff.store.chat import Conversation, Message
+from handoff.store.clock import ManualClock
 from handoff.store.db import Database
-from handoff.store.enums import AgentRole, Author, Direction, OrderStatus
-from handoff.store.orders import Order
-from handoff.store.people import Agent, Customer
+from handoff.store.masking import mask_phone, phone_digest
+from handoff.store.models.chat import Conversation, Message
+from handoff.store.models.enums import AgentRole, Author, Direction, OrderStatus
+from handoff.store.models.orders import Order
+from handoff.store.models.people import Agent, Customer
 
 _ids = itertools.count(1)
 

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from handoff.reports import PriorityResponse, Report
+from handoff.agents.reports import PriorityResponse, Report
 
 Daily = Sequence[tuple[date, Report]]
 COLOURS = {"bar": "#1565c0", "line": "#c62828", "ok": "#2e7d32"}

@@ -9,11 +9,11 @@ from aiohttp import web
 
 from bot.review.jobs import ModelSlot, Retrainer
 from bot.web.console.sessions import ConsoleSession, Signer
-from handoff.clock import Clock
-from handoff.settings import Settings
+from handoff.config.settings import Settings
+from handoff.config.templating import environment
+from handoff.store.clock import Clock
 from handoff.store.db import Database
 from handoff.store.models import AgentRole
-from handoff.templating import environment
 
 PREFIX = "/console"
 

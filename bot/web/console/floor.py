@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handoff.case_views import assignee_name
-from handoff.reports import Report, build_report
+from handoff.agents.reports import Report, build_report
+from handoff.agents.views import assignee_name
 from handoff.store.models import Case, CaseStatus, Notification
 
 

@@ -1,5 +1,5 @@
 """Agent pages: the inbox and the case view with its actions (claim, reply, note, transfer,
-resolve, hand back). Every read and write goes through `handoff.agent_service`."""
+resolve, hand back). Every read and write goes through `handoff.agents.service`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from bot.web.console.common import PREFIX, render, require_role, runtime_of, see_other
 from bot.web.console.service import agent_service, as_viewer
+from handoff.config.templating import environment
+from handoff.desk.summary import render_summary
 from handoff.store.models import AgentRole, CaseStatus, Queue
-from handoff.summary import render_summary
-from handoff.templating import environment
 
 WORKERS = (AgentRole.AGENT, AgentRole.SUPERVISOR)
 FAR_FUTURE = "9999-12-31T00:00:00+00:00"

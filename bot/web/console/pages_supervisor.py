@@ -16,10 +16,10 @@ from bot.web.console import charts
 from bot.web.console.common import PREFIX, render, require_role, runtime_of, see_other
 from bot.web.console.floor import daily_reports, overdue_cases, queue_depths, today_report
 from bot.web.console.service import agent_service, as_viewer
-from handoff.inbox import retry_parked, unfinished
-from handoff.reports import build_report, first_response_vs_sla
+from handoff.agents.reports import build_report, first_response_vs_sla
+from handoff.config.tables import load_sla
+from handoff.store.inbox import retry_parked, unfinished
 from handoff.store.models import Agent, AgentRole
-from handoff.tables import load_sla
 
 SUPERVISORS = (AgentRole.SUPERVISOR,)
 WEEK = timedelta(days=7)

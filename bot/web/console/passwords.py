@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.agent_auth import hash_password, password_needs_rehash, verify_password
+from handoff.agents.auth import hash_password, password_needs_rehash, verify_password
 from handoff.store.models import Agent
 
 # Verified when the name is unknown, so a wrong name costs as long as a wrong password and the

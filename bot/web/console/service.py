@@ -1,4 +1,4 @@
-"""Glue between console pages and `handoff.agent_service`: one service per app, typed errors
+"""Glue between console pages and `handoff.agents.service`: one service per app, typed errors
 turned into pages (403, 404, 409, 400), calls run in a thread inside one store transaction."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.web.console.common import (
     runtime_of,
     viewer_of,
 )
-from handoff.agent_service import (
+from handoff.agents.service import (
     AgentApiError,
     AgentService,
     Conflict,
@@ -26,7 +26,7 @@ from handoff.agent_service import (
     NotFound,
     Unauthorized,
 )
-from handoff.desk import Desk
+from handoff.desk.desk import Desk
 from handoff.store.models import Agent
 
 T = TypeVar("T")

@@ -1,0 +1,135 @@
+"""The LINE channel as one object: webhook route, inbox worker, Messaging API client, outbox
+worker.
+
+``LINE_API_BASE_URL`` replaces both Messaging API hosts (``api.line.me`` and, for image
+content, ``api-data.line.me``) so tests can point the client at a local server; with the
+default, the SDK's own hosts are used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from linebot.v3.messaging import (
+    AsyncApiClient,
+    AsyncMessagingApi,
+    AsyncMessagingApiBlob,
+    Configuration,
+)
+from sqlalchemy import update
+
+from bot.channels.intake import ChannelIntake, Handle
+from bot.channels.ledger import DeliveryLedger, EventInbox
+from bot.channels.line.convert import CHANNEL
+from bot.channels.line.inbox import SWEEP_SECONDS, LineInboxWorker
+from bot.channels.line.sender import LineSender, ReplyTokens
+from bot.channels.line.turns import LineTurns
+from bot.channels.line.webhook import LineWebhook
+from handoff.config.settings import Settings
+from handoff.store.clock import Clock
+from handoff.store.db import Database
+from handoff.store.models import Customer
+from handoff.store.outbox import OutboxWorker
+
+WEBHOOK_PATH = "/line/webhook"
+PUBLIC_API = "https://api.line.me"
+
+
+class LineConfigError(ValueError):
+    """The LINE settings do not describe a runnable channel."""
+
+
+class LineChannel:
+    """Runs the LINE side of the product on the web app."""
+
+    def __init__(self, settings: Settings, database: Database, clock: Clock,
+                 handle: Handle, *, run_outbox: bool = True,
+                 inbox_sweep_seconds: float = SWEEP_SECONDS) -> None:
+        """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
+        if settings.line_channel_secret is None or settings.line_channel_access_token is None:
+            raise LineConfigError("LINE needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
+        self._settings = settings
+        self._db = database
+        self._client: AsyncApiClient | None = None
+        self.tokens = ReplyTokens(clock)
+        self.sender = _LazySender(self)
+        self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
+        ledger = DeliveryLedger(database, clock)
+        inbox = EventInbox(database, clock, CHANNEL, settings.inbox_max_failures)
+        turns = LineTurns(
+            ledger, ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None),
+            self.blob, self.set_reachable)
+        self.inbox_worker = LineInboxWorker(inbox, turns.process, inbox_sweep_seconds)
+        self.webhook = LineWebhook(settings.line_channel_secret.get_secret_value(), ledger,
+                                   inbox, self.tokens, self.inbox_worker.wakeup.set)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def attach(self, app: web.Application) -> None:
+        """Mount ``POST /line/webhook`` and start/stop with ``app``."""
+        app.router.add_post(WEBHOOK_PATH, self.webhook.handle)
+        app.cleanup_ctx.append(self._lifespan)
+
+    async def _lifespan(self, _app: web.Application) -> AsyncIterator[None]:
+        await self.start()
+        yield
+        await self.stop()
+
+    async def start(self) -> None:
+        """Open the API client and start the workers (the inbox worker first takes whatever a
+        previous process left pending)."""
+        self._client = AsyncApiClient(self._configuration())
+        self._tasks.append(asyncio.create_task(self.inbox_worker.run(), name="line-inbox"))
+        if self.worker is not None:
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="line-outbox"))
+
+    async def drain(self) -> None:
+        """Run the turns of every event due in the inbox now (at shutdown, and in tests)."""
+        await self.inbox_worker.drain()
+
+    async def stop(self) -> None:
+        await self.drain()
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    def api(self) -> AsyncMessagingApi:
+        assert self._client is not None, "LINE channel not started"
+        return AsyncMessagingApi(self._client)
+
+    def blob(self) -> AsyncMessagingApiBlob:
+        assert self._client is not None, "LINE channel not started"
+        return AsyncMessagingApiBlob(self._client)
+
+    async def set_reachable(self, recipient: str, reachable: bool) -> None:
+        """Follow / unfollow: whether pushes can reach this LINE user at all."""
+        def write() -> None:
+            with self._db.session() as session:
+                session.execute(update(Customer).where(
+                    Customer.channel == CHANNEL, Customer.external_id == recipient,
+                ).values(unreachable=not reachable))
+        await asyncio.to_thread(write)
+
+    def _configuration(self) -> Configuration:
+        assert self._settings.line_channel_access_token is not None
+        base = self._settings.line_api_base_url.rstrip("/")
+        return Configuration(
+            host=None if base == PUBLIC_API else base,
+            access_token=self._settings.line_channel_access_token.get_secret_value())
+
+
+class _LazySender:
+    """The sender is built per call: the API client exists only while the channel runs."""
+
+    def __init__(self, channel: LineChannel) -> None:
+        self._channel = channel
+
+    async def send(self, recipient: str, payload: dict[str, object]) -> None:
+        await LineSender(self._channel.api(), self._channel.tokens).send(recipient, payload)

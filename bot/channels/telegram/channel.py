@@ -1,0 +1,128 @@
+"""The Telegram channel as one object: bot, dispatcher, outbox worker, polling or webhook.
+
+Webhook mode when ``TELEGRAM_WEBHOOK_URL`` is set (the route is that URL's path on the product's
+aiohttp app), long polling otherwise. ``TELEGRAM_API_BASE_URL`` points aiogram at another Bot
+API server (a local ``telegram-bot-api``, or the emulator in tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
+from aiohttp import web
+
+from bot.channels.intake import ChannelIntake, Handle
+from bot.channels.ledger import DeliveryLedger
+from bot.channels.telegram.convert import CHANNEL
+from bot.channels.telegram.limits import SendLimiter
+from bot.channels.telegram.middleware import OncePerUpdate
+from bot.channels.telegram.router import build_customer_router
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.webhook import TelegramConfigError, TelegramWebhook, webhook_path
+from handoff.config.settings import Settings
+from handoff.store.clock import Clock
+from handoff.store.db import Database
+from handoff.store.outbox import OutboxWorker
+
+log = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings) -> Bot:
+    """An aiogram Bot for ``TELEGRAM_BOT_TOKEN`` on ``TELEGRAM_API_BASE_URL``."""
+    if settings.telegram_bot_token is None:
+        raise TelegramConfigError("TELEGRAM_BOT_TOKEN is not set")
+    server = TelegramAPIServer.from_base(settings.telegram_api_base_url)
+    return Bot(settings.telegram_bot_token.get_secret_value(),
+               session=AiohttpSession(api=server))
+
+
+def build_dispatcher(ledger: DeliveryLedger, intake: ChannelIntake, *,
+                     hold_on_outage: bool) -> Dispatcher:
+    """The dispatcher: once-per-update guard outside, the customers' router inside."""
+    dispatcher = Dispatcher(disable_fsm=True, intake=intake)
+    dispatcher.update.outer_middleware(OncePerUpdate(ledger, hold_on_outage=hold_on_outage))
+    dispatcher.include_router(build_customer_router())
+    return dispatcher
+
+
+class TelegramChannel:
+    """Runs the Telegram side of the product next to the web app."""
+
+    def __init__(self, settings: Settings, database: Database, clock: Clock, handle: Handle,
+                 *, limiter: SendLimiter | None = None, polling_timeout: int = 10,
+                 run_outbox: bool = True) -> None:
+        """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
+        self.settings = settings
+        self.bot = build_bot(settings)
+        self.limiter = limiter or SendLimiter()  # shared with the agent group's posts
+        self.sender = TelegramSender(self.bot, self.limiter)
+        self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
+        self.intake = ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None)
+        self.webhook_mode = bool(settings.telegram_webhook_url)
+        self.dispatcher = build_dispatcher(
+            DeliveryLedger(database, clock), self.intake, hold_on_outage=not self.webhook_mode)
+        self._polling_timeout = polling_timeout
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def attach(self, app: web.Application) -> None:
+        """Mount the webhook route (webhook mode) and start/stop with ``app``."""
+        if self.webhook_mode:
+            secret = self.settings.telegram_webhook_secret
+            handler = TelegramWebhook(self.dispatcher, self.bot,
+                                      secret.get_secret_value() if secret else "")
+            handler.mount(app, webhook_path(self.settings.telegram_webhook_url))
+        app.cleanup_ctx.append(self._lifespan)
+
+    async def _lifespan(self, _app: web.Application) -> AsyncIterator[None]:
+        await self.start()
+        yield
+        await self.stop()
+
+    async def start(self) -> None:
+        """Start the outbox worker, then register the webhook or begin long polling."""
+        if self.worker is not None:
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="telegram-outbox"))
+        if self.webhook_mode:
+            await self._set_webhook()
+        else:
+            self._tasks.append(asyncio.create_task(self._poll(), name="telegram-polling"))
+
+    async def stop(self) -> None:
+        """Stop polling and the worker, and close the bot's HTTP session."""
+        if not self.webhook_mode:
+            # Cancelling start_polling's task would orphan its inner polling task: ask it.
+            with contextlib.suppress(RuntimeError):  # polling had not started yet
+                await self.dispatcher.stop_polling()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.bot.session.close()
+
+    async def _set_webhook(self) -> None:
+        secret = self.settings.telegram_webhook_secret
+        await self.bot.set_webhook(
+            self.settings.telegram_webhook_url,
+            secret_token=secret.get_secret_value() if secret else None,
+            allowed_updates=self.dispatcher.resolve_used_update_types())
+
+    async def _poll(self) -> None:
+        try:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        except TelegramAPIError as exc:  # polling still works if no webhook was set
+            log.warning("telegram: could not delete the webhook before polling: %s", exc)
+        # One update at a time: turns of one chat stay in order, and a store outage pauses
+        # the poller (see OncePerUpdate) instead of dropping updates.
+        await self.dispatcher.start_polling(
+            self.bot, polling_timeout=self._polling_timeout, handle_as_tasks=False,
+            handle_signals=False, close_bot_session=False,
+            allowed_updates=self.dispatcher.resolve_used_update_types())

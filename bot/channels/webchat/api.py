@@ -1,0 +1,212 @@
+"""The web chat channel: a JSON/multipart API the widget (and any website) talks to, and the
+widget page itself. Thin: it validates input, turns it into an `InboundMessage`, and calls
+`Bot.handle` in a thread.
+
+``POST /webchat/api/messages``  ``{"user_id", "text", "message_id"?}`` (or multipart + ``photo``)
+    → this turn's replies, each with its stored message ``id``
+``GET  /webchat/api/messages?user_id=…&after=…``  outbound messages after ``after``, for polling
+
+A client polls from the ``cursor`` of its last GET only and skips polled ids it was already
+shown in a POST answer. The POST ``cursor`` (kept for older clients) advances the ``after`` the
+client passes on the POST's query string only over this turn's own replies.
+``GET  /webchat/``  the chat page
+
+Every call but a new ``user_id``'s first POST carries the conversation token (see
+`bot.channels.webchat.token`); without it the call is a 401 and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from bot.channels.webchat.token import (
+    CHANNEL,
+    admit_post,
+    admit_read,
+    presented_token,
+)
+from bot.engine.history import (
+    conversation_view,
+    find_conversation,
+    outbound_after,
+    seen_through,
+    turn_reply_ids,
+)
+from bot.engine.store import inbound_key
+from bot.evidence import EvidenceRejected, sniff_image
+from bot.http.errors import ApiError
+from bot.http.payloads import read_json
+from bot.messages import Attachment, AttachmentKind, InboundMessage
+from bot.runtime import Runtime
+from bot.web.keys import BOT, RUNTIME, SENDERS
+from handoff.config.templating import environment
+
+_MAX_ID = 128
+
+
+class WebchatSender:
+    """Outbox sender for the widget: it polls, so a stored reply is already delivered."""
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        return None
+
+
+def _field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ApiError(400, f'"{name}" must be a non-empty string')
+    if name != "text" and len(value) > _MAX_ID:
+        raise ApiError(400, f'"{name}" is longer than {_MAX_ID} characters')
+    return value
+
+
+async def _read_multipart(request: web.Request, max_bytes: int) -> tuple[dict[str, Any], bytes]:
+    fields: dict[str, Any] = {}
+    photo = b""
+    async for part in await request.multipart():
+        if not isinstance(part, BodyPartReader):
+            continue
+        if part.name == "photo":
+            photo = await _read_limited(part, max_bytes)
+        elif part.name in ("user_id", "text", "message_id", "payload", "token"):
+            fields[part.name] = await part.text()
+    return fields, photo
+
+
+async def _read_limited(part: BodyPartReader, max_bytes: int) -> bytes:
+    data = bytearray()
+    while chunk := await part.read_chunk():
+        data.extend(chunk)
+        if len(data) > max_bytes:
+            raise ApiError(413, f"the photo is larger than {max_bytes} bytes")
+    return bytes(data)
+
+
+async def _read_body(request: web.Request, runtime: Runtime) -> tuple[dict[str, Any], bytes]:
+    if request.content_type.startswith("multipart/"):
+        return await _read_multipart(request, runtime.settings.evidence_max_bytes)
+    return await read_json(request), b""
+
+
+def _inbound(body: dict[str, Any], photo: bytes, runtime: Runtime) -> InboundMessage:
+    user_id = _field(body, "user_id", required=True)
+    text = _field(body, "text", required=False) or ""
+    if len(text) > runtime.dialogue.max_text_chars:
+        raise ApiError(413, f'"text" is longer than {runtime.dialogue.max_text_chars} characters')
+    if not text.strip() and not photo:
+        raise ApiError(400, 'send "text" or a "photo"')
+    attachments = (_photo(photo, runtime),) if photo else ()
+    assert user_id is not None
+    message_id = _field(body, "message_id", required=False) or uuid.uuid4().hex
+    return InboundMessage(CHANNEL, user_id, text.strip(), attachments,
+                          update_id(user_id, message_id),
+                          payload=_field(body, "payload", required=False))
+
+
+def update_id(user_id: str, message_id: str) -> str:
+    """The delivery id the engine deduplicates on. Browsers choose ``message_id``, so two users
+    may pick the same one: it only identifies a message together with its ``user_id``."""
+    return hashlib.sha256(f"{user_id}\n{message_id}".encode()).hexdigest()[:40]
+
+
+def _photo(data: bytes, runtime: Runtime) -> Attachment:
+    try:
+        content_type = sniff_image(data, runtime.settings.evidence_max_bytes)
+    except EvidenceRejected as exc:
+        raise ApiError(413 if exc.code == "too_large" else 415, str(exc)) from exc
+    return Attachment(AttachmentKind.IMAGE, content_type, data)
+
+
+async def post_message(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    after = _after(request)
+    body, photo = await _read_body(request, runtime)
+    message = _inbound(body, photo, runtime)
+    presented = presented_token(request, _field(body, "token", required=False))
+    # Checked before Bot.handle: a refused caller leaves no trace in the store.
+    token = await asyncio.to_thread(admit_post, runtime, message.external_id, presented)
+    replies = await asyncio.to_thread(request.app[BOT].handle, message)
+    turn = await asyncio.to_thread(_turn, runtime, message, after)
+    return web.json_response({
+        "replies": [dict(reply.to_payload(), id=message_id)
+                    for reply, message_id in zip(replies, turn.reply_ids, strict=True)],
+        "conversation": turn.view, "cursor": turn.cursor, "token": token})
+
+
+@dataclass(frozen=True)
+class _TurnView:
+    view: dict[str, Any]
+    reply_ids: list[int]
+    cursor: int
+
+
+def _turn(runtime: Runtime, message: InboundMessage, after: int) -> _TurnView:
+    """The stored ids of this turn's replies, the conversation, and a cursor that is safe to
+    poll from: `seen_through`, never the conversation's last outbound id (an agent reply
+    committed meanwhile, or one the client has not polled yet, would be skipped forever)."""
+    with runtime.db.session() as session:
+        conversation = find_conversation(session, CHANNEL, message.external_id)
+        ids = turn_reply_ids(session, conversation, inbound_key(message)) if conversation else None
+        if conversation is None or ids is None:
+            raise ApiError(409, '"message_id" is already used by another conversation')
+        return _TurnView(conversation_view(session, conversation), ids,
+                         seen_through(session, conversation, after, ids))
+
+
+def _after(request: web.Request) -> int:
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        raise ApiError(400, '"after" must be an integer message id') from None
+    if after < 0:
+        raise ApiError(400, '"after" must not be negative')
+    return after
+
+
+async def get_messages(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    user_id = request.query.get("user_id", "")
+    if not user_id or len(user_id) > _MAX_ID:
+        raise ApiError(400, '"user_id" query parameter is required')
+    after = _after(request)
+    admit_read(runtime, user_id, presented_token(request))
+    return web.json_response(await asyncio.to_thread(_poll, runtime, user_id, after))
+
+
+def _poll(runtime: Runtime, user_id: str, after: int) -> dict[str, Any]:
+    with runtime.db.session() as session:
+        conversation = find_conversation(session, CHANNEL, user_id)
+        messages = outbound_after(session, conversation, after) if conversation else []
+        cursor = messages[-1]["id"] if messages else after
+        return {"messages": messages, "cursor": cursor,
+                "conversation": conversation_view(session, conversation)}
+
+
+async def page(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    html = environment(runtime.settings.templates_dir).get_template("webchat/index.html").render(
+        shop_name=runtime.settings.shop_name, locale=runtime.settings.default_locale,
+        poll_ms=int(runtime.dialogue.webchat_poll_seconds * 1000),
+        max_bytes=runtime.settings.evidence_max_bytes)
+    return web.Response(text=html, content_type="text/html")
+
+
+def setup_webchat(app: web.Application, runtime: Runtime) -> None:
+    """Mount the web chat routes and register its outbox sender."""
+    app.router.add_post("/webchat/api/messages", post_message)
+    app.router.add_get("/webchat/api/messages", get_messages)
+    app.router.add_get("/webchat/", page)
+    app.router.add_get("/webchat", _redirect)
+    app[SENDERS][CHANNEL] = WebchatSender()
+
+
+async def _redirect(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/webchat/")

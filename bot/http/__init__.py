@@ -1,0 +1,1 @@
+"""HTTP helpers shared by the web app and the channels' routes: JSON errors and body reading."""

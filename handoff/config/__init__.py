@@ -1,0 +1,2 @@
+"""Configuration: the environment settings, the YAML tables, the one Jinja environment and the
+one reply renderer (``templates/replies/<locale>/``) with its locale list."""

@@ -1,0 +1,175 @@
+"""The one settings object.
+
+Read, in order of precedence, from: keyword arguments (tests), environment variables
+(``AFTERSALES_*``, plus the platform names ``DATABASE_URL``, ``TELEGRAM_*`` and ``LINE_*`` that
+operators already know), an optional TOML file named by ``AFTERSALES_CONFIG``, then the defaults
+below. Defaults come from the domain brief; the longer tables (SLAs, queues, rules, business hours,
+return policy, FAQ) are files under ``training_data/`` whose paths are settings too.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from handoff.config.paths import default_templates_dir, default_training_data_dir
+
+
+def _alias(name: str) -> Any:
+    """Accept both the bare platform name and the ``AFTERSALES_`` form."""
+    return AliasChoices(name, f"AFTERSALES_{name}")
+
+
+class Settings(BaseSettings):
+    """Every tunable of the product. See the README's settings table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AFTERSALES_", extra="ignore", frozen=True, populate_by_name=True
+    )
+
+    # -- storage ---------------------------------------------------------------------------
+    database_url: str = Field("", validation_alias=_alias("DATABASE_URL"))
+    var_dir: Path = Path("var")
+    sqlite_busy_timeout_ms: int = 15_000
+
+    # -- data folders ----------------------------------------------------------------------
+    training_data_dir: Path = Field(default_factory=default_training_data_dir)
+    templates_dir: Path = Field(default_factory=default_templates_dir)
+    nlu_model: Path | None = None
+    nlu_threshold: float | None = None  # overrides the threshold tuned at training time
+
+    # -- shop ------------------------------------------------------------------------------
+    shop_name: str = "Demo Shop"
+    timezone: str = "Asia/Shanghai"
+    currency: str = "CNY"
+    default_locale: str = "zh-Hans"
+    order_id_pattern: str = r"(?<![A-Za-z0-9])(?:[A-Za-z]{2,4})?\d{10,20}(?!\d)"
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+
+    # -- L1 authority and dialogue bounds -----------------------------------------------------
+    l1_refund_limit: Decimal = Decimal("500")
+    l1_compensation_limit: Decimal = Decimal("50")
+    max_reasks: int = 2
+    fallbacks_before_handoff: int = 2
+    l1_flow_timeout_minutes: int = 15
+    evidence_max_bytes: int = 10 * 1024 * 1024
+
+    # -- escalation defaults (rules.yml refers to these) ----------------------------------------
+    repeat_contact_threshold: int = 3
+    overdue_repeat_hours: float = 2.0
+    open_case_escalation_hours: float = 48.0
+    vip_raises_priority: bool = True
+    vip_levels: tuple[str, ...] = ("gold", "platinum", "vip")
+    low_confidence_review_threshold: float = 0.6
+    repeat_contact_gap_minutes: int = 120  # messages closer than this are one contact
+    repeat_contact_window_days: int = 30  # contacts older than this no longer count
+    reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
+    summary_last_messages: int = 8
+    sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
+    inbox_max_failures: int = 10  # a webhook event failing this often is parked (not outages)
+
+    # -- tables that live as files under training_data/ -----------------------------------------
+    policy_file: Path | None = None  # default training_data/policies/returns.yml
+    sla_file: Path | None = None  # default training_data/handoff/sla.yml
+    queues_file: Path | None = None  # default training_data/handoff/queues.yml
+    rules_file: Path | None = None  # default training_data/handoff/rules.yml
+    hours_file: Path | None = None  # default training_data/handoff/business_hours.yml
+    priorities_file: Path | None = None  # default training_data/handoff/priorities.yml
+    csat_file: Path | None = None  # default training_data/handoff/csat.yml
+    faq_file: Path | None = None  # default training_data/faq.yml
+
+    # -- web -------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""
+    console_max_failed_logins: int = 5  # wrong passwords in a row before the sign-in locks
+    console_lockout_minutes: float = 15.0
+    console_session_hours: float = 12.0  # a console session cookie expires after this
+    console_secure_cookie: bool = False  # set when the console is served over HTTPS
+    console_live_poll_seconds: float = 1.0  # how often live pages look for changes
+
+    # -- channels (platform names, as in the Telegram and LINE docs) ------------------------------
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias=_alias("TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org", validation_alias=_alias("TELEGRAM_API_BASE_URL")
+    )
+    telegram_webhook_url: str = Field("", validation_alias=_alias("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=_alias("TELEGRAM_WEBHOOK_SECRET")
+    )
+    telegram_agent_chat_id: int | None = Field(
+        None, validation_alias=_alias("TELEGRAM_AGENT_CHAT_ID")
+    )
+    telegram_agent_poll_seconds: float = 2.0  # how often the agent group's topics are updated
+    line_channel_secret: SecretStr | None = Field(
+        None, validation_alias=_alias("LINE_CHANNEL_SECRET")
+    )
+    line_channel_access_token: SecretStr | None = Field(
+        None, validation_alias=_alias("LINE_CHANNEL_ACCESS_TOKEN")
+    )
+    line_api_base_url: str = Field(
+        "https://api.line.me", validation_alias=_alias("LINE_API_BASE_URL")
+    )
+
+    @model_validator(mode="after")
+    def _fill_derived(self) -> Settings:
+        # Frozen model: derived defaults are written once, here, so readers never re-derive them.
+        derived = {
+            "database_url": self.database_url or f"sqlite:///{self.var_dir / 'aftersales.db'}",
+            "nlu_model": self.nlu_model or self.training_data_dir / "models" / "intent_model.npz",
+            "policy_file": self.policy_file or self.training_data_dir / "policies" / "returns.yml",
+            "sla_file": self.sla_file or self.training_data_dir / "handoff" / "sla.yml",
+            "queues_file": self.queues_file or self.training_data_dir / "handoff" / "queues.yml",
+            "rules_file": self.rules_file or self.training_data_dir / "handoff" / "rules.yml",
+            "hours_file": self.hours_file
+            or self.training_data_dir / "handoff" / "business_hours.yml",
+            "faq_file": self.faq_file or self.training_data_dir / "faq.yml",
+            "priorities_file": self.priorities_file
+            or self.training_data_dir / "handoff" / "priorities.yml",
+            "csat_file": self.csat_file or self.training_data_dir / "handoff" / "csat.yml",
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
+        return self
+
+    @property
+    def nlu_model_path(self) -> Path:
+        """The model file in use (``AFTERSALES_NLU_MODEL``)."""
+        assert self.nlu_model is not None
+        return self.nlu_model
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.var_dir / "evidence"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("AFTERSALES_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment (and ``AFTERSALES_CONFIG``), with overrides."""
+    return Settings(**overrides)

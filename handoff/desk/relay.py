@@ -1,0 +1,68 @@
+"""Human mode: customer messages reach the case; agent (and system) messages reach the customer.
+
+Anything said to the customer outside the engine's own turn is a `Message` row plus an outbox
+row written in the same transaction, so a failing channel only delays it and a retry never
+duplicates it (the outbox dedupe key is the message id).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from handoff.desk.cases import add_event, transition
+from handoff.ports import ReplyPayload
+from handoff.store.models.cases import Case
+from handoff.store.models.chat import Conversation, Evidence, Message
+from handoff.store.models.enums import Author, CaseStatus, Direction
+from handoff.store.models.people import Customer
+from handoff.store.outbox import enqueue
+
+
+def send_to_customer(session: Session, conversation: Conversation, payload: ReplyPayload, *,
+                     author: Author, now: datetime, case_id: int | None = None,
+                     agent_id: int | None = None) -> Message:
+    """Record an outbound message and queue its delivery, in the caller's transaction."""
+    customer = session.get(Customer, conversation.customer_id)
+    if customer is None:
+        raise LookupError(f"conversation {conversation.id} has no customer")
+    message = Message(conversation_id=conversation.id, case_id=case_id,
+                      direction=Direction.OUTBOUND, author=author, agent_id=agent_id,
+                      channel=conversation.channel, text=payload["text"],
+                      attachments=[], payload=dict(payload), created_at=now)
+    session.add(message)
+    session.flush()
+    enqueue(session, channel=conversation.channel, recipient=customer.external_id,
+            payload=dict(payload), now=now, message_id=message.id,
+            dedupe_key=f"message:{message.id}")
+    return message
+
+
+def relay_inbound(session: Session, case: Case, message: Message, now: datetime) -> None:
+    """Attach a customer's message (and any photo in it) to the case they are in."""
+    session.flush()
+    message.case_id = case.id
+    attach_evidence(session, message.conversation_id, case.id)
+    add_event(session, case, "customer_message", now, "customer", message_id=message.id)
+    if case.status is CaseStatus.WAITING_CUSTOMER:
+        transition(session, case, CaseStatus.IN_PROGRESS, now, "customer")
+    case.updated_at = now
+
+
+def attach_evidence(session: Session, conversation_id: int, case_id: int) -> None:
+    """Give the conversation's not-yet-attached photos to the case."""
+    session.execute(update(Evidence).where(Evidence.conversation_id == conversation_id,
+                                           Evidence.case_id.is_(None))
+                    .values(case_id=case_id).execution_options(synchronize_session=False))
+
+
+def attach_recent_messages(session: Session, conversation_id: int, case_id: int) -> None:
+    """Give the case the conversation's messages since the previous handoff (its transcript)."""
+    last_linked = session.query(Message.id).filter(
+        Message.conversation_id == conversation_id, Message.case_id.is_not(None)
+    ).order_by(Message.id.desc()).limit(1).scalar() or 0
+    session.execute(update(Message).where(Message.conversation_id == conversation_id,
+                                          Message.case_id.is_(None), Message.id > last_linked)
+                    .values(case_id=case_id).execution_options(synchronize_session=False))

@@ -1,0 +1,35 @@
+"""All mapped classes, in one import."""
+
+from handoff.store.models.base import Base
+from handoff.store.models.cases import (
+    AuditTrailViolation,
+    Case,
+    CaseEvent,
+    CaseSerial,
+    Notification,
+)
+from handoff.store.models.chat import Conversation, Evidence, Message, OutboxMessage
+from handoff.store.models.contacts import Contact
+from handoff.store.models.enums import (
+    AgentRole,
+    Author,
+    CasePriority,
+    CaseStatus,
+    ConversationMode,
+    Direction,
+    EvidenceKind,
+    OrderStatus,
+    OutboxStatus,
+)
+from handoff.store.models.inbox import ChannelInboxEntry
+from handoff.store.models.orders import Order
+from handoff.store.models.people import Agent, Customer, CustomerLink, ProcessedEvent, Queue
+from handoff.store.models.topics import CaseTopic
+
+__all__ = [
+    "Agent", "AgentRole", "AuditTrailViolation", "Author", "Base", "Case", "CaseEvent",
+    "CasePriority", "CaseSerial", "CaseStatus", "CaseTopic", "ChannelInboxEntry", "Contact",
+    "Conversation", "ConversationMode", "Customer",
+    "CustomerLink", "Direction", "Evidence", "EvidenceKind", "Message", "Notification", "Order",
+    "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue",
+]

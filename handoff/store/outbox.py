@@ -1,0 +1,218 @@
+"""The outbox: every message to a customer is written here in the same transaction as the
+message itself, then delivered by `OutboxWorker` with retries and backoff.
+
+Delivery is at-least-once towards the platform and once in practice: a row is leased before
+sending and marked sent right after, so a channel failure (network error, 5xx, 429) only delays
+it, and a restart resumes from the table. A permanent refusal (Telegram 400/403, e.g. the
+customer blocked the bot) ends the row as ``dead`` instead of retrying forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from handoff.store.clock import Clock
+from handoff.store.db import Database
+from handoff.store.models import Customer, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)  # a crashed worker's lease expires, and the row is retried
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+class DeliveryError(Exception):
+    """A send failed. ``retry_after`` (seconds) comes from the platform (Telegram 429);
+    ``permanent`` means retrying cannot help (the row is parked as dead)."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None,
+                 permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Sender(Protocol):
+    """A channel's way to push one stored reply to a customer (the port channels implement)."""
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        """Deliver ``payload`` (``{"text", "buttons", "images"}``) or raise DeliveryError."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    channel: str
+    recipient: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def enqueue(session: Session, *, channel: str, recipient: str, payload: dict[str, Any],
+            now: datetime, message_id: int | None = None,
+            dedupe_key: str | None = None) -> OutboxMessage:
+    """Add a reply to the outbox in the caller's transaction."""
+    row = OutboxMessage(channel=channel, recipient=recipient, payload=payload,
+                        message_id=message_id, dedupe_key=dedupe_key, next_attempt_at=now,
+                        created_at=now, status=OutboxStatus.PENDING)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def lease_due(session: Session, now: datetime, channels: set[str], limit: int = 20,
+              ) -> list[Delivery]:
+    """Take up to ``limit`` due rows for ``channels`` and push their next attempt past the lease,
+    so a concurrent worker does not pick them too."""
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= now,
+                    OutboxMessage.channel.in_(channels))
+             .order_by(OutboxMessage.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.next_attempt_at = now + LEASE
+        row.attempts += 1
+    return [Delivery(r.id, r.channel, r.recipient, dict(r.payload), r.attempts) for r in rows]
+
+
+def mark_sent(session: Session, delivery_id: int, now: datetime) -> None:
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == delivery_id)
+                    .values(status=OutboxStatus.SENT, sent_at=now, last_error=""))
+
+
+def mark_failed(session: Session, delivery: Delivery, error: DeliveryError, now: datetime) -> None:
+    """Schedule a retry (platform's retry_after, else exponential backoff) or park as dead."""
+    row = session.get(OutboxMessage, delivery.id)
+    if row is None:
+        return
+    row.last_error = str(error)[:2000]
+    if error.permanent:
+        row.status = OutboxStatus.DEAD
+        _mark_unreachable(session, row)
+        return
+    row.next_attempt_at = now + retry_delay(delivery.attempts, error.retry_after)
+
+
+def hold_back(session: Session, delivery_ids: list[int], failed_id: int) -> None:
+    """Leased rows that were not attempted become due with the failed row's retry, and their
+    lease does not count as an attempt."""
+    failed = session.get(OutboxMessage, failed_id)
+    if failed is None:
+        return
+    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(delivery_ids))
+                    .values(next_attempt_at=failed.next_attempt_at,
+                            attempts=OutboxMessage.attempts - 1))
+
+
+def retry_delay(attempts: int, retry_after: float | None) -> timedelta:
+    if retry_after is not None:
+        return timedelta(seconds=max(retry_after, 0.0))
+    return min(timedelta(seconds=2 ** min(attempts, 12)), MAX_BACKOFF)
+
+
+def _mark_unreachable(session: Session, row: OutboxMessage) -> None:
+    session.execute(update(Customer)
+                    .where(Customer.channel == row.channel, Customer.external_id == row.recipient)
+                    .values(unreachable=True))
+
+
+class OutboxWorker:
+    """Delivers due outbox rows through the registered senders.
+
+    ``run_once`` is what tests call (with a moved clock); ``run`` loops until cancelled.
+    """
+
+    def __init__(self, database: Database, clock: Clock, senders: Mapping[str, Sender],
+                 poll_interval: float = 0.5) -> None:
+        self._db = database
+        self._clock = clock
+        self._senders = dict(senders)
+        self._poll = poll_interval
+        self.wakeup = asyncio.Event()
+
+    async def run_once(self) -> int:
+        """Attempt every due delivery once; returns how many were sent.
+
+        Customers are served concurrently (a chat paced by its platform's per-chat limit does
+        not hold up the others); each customer's replies go out oldest first.
+        """
+        if not self._senders:
+            return 0
+        deliveries = await asyncio.to_thread(self._lease)
+        by_recipient: dict[tuple[str, str], list[Delivery]] = {}
+        for delivery in deliveries:
+            by_recipient.setdefault((delivery.channel, delivery.recipient), []).append(delivery)
+        sent = await asyncio.gather(*(self._deliver_in_order(group)
+                                      for group in by_recipient.values()))
+        return sum(sent)
+
+    async def _deliver_in_order(self, group: list[Delivery]) -> int:
+        """One customer's replies in order. After a failure the later ones wait for the failed
+        one's retry, so the customer never reads them out of order."""
+        for index, delivery in enumerate(group):
+            if not await self._deliver(delivery):
+                await asyncio.to_thread(self._hold_back, group[index + 1:], delivery.id)
+                return index
+        return len(group)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("outbox round failed; retrying")
+            self.wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wakeup.wait(), timeout=self._poll)
+
+    def _lease(self) -> list[Delivery]:
+        with self._db.session() as session:
+            return lease_due(session, self._clock.now(), set(self._senders))
+
+    async def _deliver(self, delivery: Delivery) -> int:
+        try:
+            await self._senders[delivery.channel].send(delivery.recipient, delivery.payload)
+        except DeliveryError as error:
+            log.warning("outbox %s to %s failed: %s", delivery.id, delivery.channel, error)
+            await asyncio.to_thread(self._record_failure, delivery, error)
+            return 0
+        except Exception as exc:
+            log.exception("outbox %s: unexpected send error", delivery.id)
+            await asyncio.to_thread(self._record_failure, delivery, DeliveryError(repr(exc)))
+            return 0
+        await asyncio.to_thread(self._record_sent, delivery.id)
+        return 1
+
+    def _record_failure(self, delivery: Delivery, error: DeliveryError) -> None:
+        with self._db.session() as session:
+            mark_failed(session, delivery, error, self._clock.now())
+
+    def _record_sent(self, delivery_id: int) -> None:
+        with self._db.session() as session:
+            mark_sent(session, delivery_id, self._clock.now())
+
+    def _hold_back(self, waiting: list[Delivery], failed_id: int) -> None:
+        if waiting:
+            with self._db.session() as session:
+                hold_back(session, [d.id for d in waiting], failed_id)
+
+
+def pending_count(session: Session, channel: str | None = None) -> int:
+    """Rows still waiting for delivery (for health checks and the dashboard)."""
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING)
+    if channel:
+        query = query.where(OutboxMessage.channel == channel)
+    return int(session.scalar(query) or 0)

@@ -1,0 +1,166 @@
+"""SOP: one open case per customer issue; human mode keeps the bot quiet; resolution asks for
+CSAT; "not solved" reopens the case to the same agent; status changes follow the state machine."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from handoff.agents.service import AgentService
+from handoff.desk.cases import InvalidTransition, transition
+from handoff.desk.desk import Desk
+from handoff.ports import BotFindings, SensitiveFlag
+from handoff.store.models.cases import AuditTrailViolation, Case, CaseEvent
+from handoff.store.models.chat import Conversation
+from handoff.store.models.enums import AgentRole, CasePriority, CaseStatus, ConversationMode
+from tests.handoff.handoff_shop import Shop
+
+
+def _handed_off(shop: Shop, desk: Desk, issue: str = "quality_issue") -> tuple[int, int]:
+    with shop.db.session() as s:
+        conv = shop.customer(s)
+        desk.hand_off(s, conv, desk.request_for("human_request"), BotFindings(issue=issue))
+        case = s.scalars(select(Case).where(Case.conversation_id == conv.id)).one()
+        return conv.id, case.id
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("我的订单到哪了", "order_status"), ("我要退货", "return_request"), ("你好", "greet"),
+    ("谢谢", "thanks"), ("转人工", "request_human"), ("发票怎么开", "invoice_request"),
+])
+def test_in_human_mode_no_bot_reply_is_produced_for_any_message(
+        shop: Shop, desk: Desk, text: str, intent: str) -> None:
+    conv_id, case_id = _handed_off(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        message = shop.says(s, conv, text, intent=intent)
+        assert desk.intercept(s, conv, message, shop.facts(text, intent=intent)) == []
+        assert message.case_id == case_id
+
+
+def test_sensitive_word_while_an_agent_works_the_case_escalates_it_to_l3(
+        shop: Shop, desk: Desk) -> None:
+    conv_id, case_id = _handed_off(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        hit = (SensitiveFlag("律师", "legal"),)
+        message = shop.says(s, conv, "我已经找了律师", sensitive=hit)
+        assert desk.intercept(s, conv, message, shop.facts("我已经找了律师", sensitive=hit)) == []
+        case = s.get(Case, case_id)
+        assert case is not None and (case.queue, case.priority) == ("L3", CasePriority.P1)
+
+
+def test_second_handoff_about_the_same_issue_joins_the_open_case(shop: Shop, desk: Desk) -> None:
+    with shop.db.session() as s:
+        conv = shop.customer(s)
+        first = desk.hand_off(s, conv, desk.request_for("human_request"),
+                              BotFindings(issue="refund_status"))
+        second = desk.hand_off(s, conv, desk.request_for("not_helpful"),
+                               BotFindings(issue="refund_status"))
+        assert first.case_number == second.case_number
+        assert len(s.scalars(select(Case)).all()) == 1
+
+
+def test_bot_mode_message_is_left_to_the_bot(shop: Shop, desk: Desk) -> None:
+    with shop.db.session() as s:
+        conv = shop.customer(s)
+        message = shop.says(s, conv, "你好", intent="greet")
+        assert desk.intercept(s, conv, message, shop.facts("你好", intent="greet")) is None
+
+
+def _resolved_by_agent(shop: Shop, desk: Desk) -> tuple[int, int, int]:
+    conv_id, case_id = _handed_off(shop, desk)
+    with shop.db.session() as s:
+        agent = shop.agent(s, "lin", ["L2"])
+        case = s.get(Case, case_id)
+        assert case is not None
+        service = AgentService(desk)
+        service.reply(s, agent, case.number, "已为您安排换货")
+        service.resolve(s, agent, case.number)
+        return conv_id, case_id, agent.id
+
+
+def test_resolution_asks_for_a_rating_and_records_it(shop: Shop, desk: Desk) -> None:
+    conv_id, case_id, _ = _resolved_by_agent(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None and conv.mode is ConversationMode.BOT
+        message = shop.says(s, conv, "★★★★", payload={"payload": "csat:4"})
+        replies = desk.intercept(s, conv, message, None)
+        assert replies and "4/5" in replies[0]["text"]
+        case = s.get(Case, case_id)
+        assert case is not None and case.csat == 4 and case.status is CaseStatus.RESOLVED
+
+
+def test_not_solved_reopens_the_case_to_the_same_agent(shop: Shop, desk: Desk) -> None:
+    conv_id, case_id, agent_id = _resolved_by_agent(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        message = shop.says(s, conv, "还是没解决")
+        replies = desk.intercept(s, conv, message, shop.facts("还是没解决", intent="deny"))
+        case = s.get(Case, case_id)
+        assert case is not None and replies
+        assert (case.status, case.assignee_id, case.reopen_count) == (
+            CaseStatus.IN_PROGRESS, agent_id, 1)
+        assert conv.mode is ConversationMode.HUMAN
+        assert case.number in replies[0]["text"]
+
+
+def test_message_that_is_not_a_rating_goes_to_the_bot(shop: Shop, desk: Desk) -> None:
+    conv_id, _, _ = _resolved_by_agent(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        message = shop.says(s, conv, "我还有一个订单要查")
+        assert desk.intercept(s, conv, message, shop.facts("我还有一个订单要查")) is None
+
+
+def test_a_new_case_cannot_jump_to_resolved(shop: Shop, desk: Desk) -> None:
+    _, case_id = _handed_off(shop, desk)
+    with shop.db.session() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        with pytest.raises(InvalidTransition):
+            transition(s, case, CaseStatus.RESOLVED, shop.now())
+
+
+def test_case_events_are_append_only(shop: Shop, desk: Desk) -> None:
+    _handed_off(shop, desk)
+    with pytest.raises(AuditTrailViolation), shop.db.session() as s:
+        event = s.scalars(select(CaseEvent)).first()
+        assert event is not None
+        event.kind = "edited"
+        s.flush()
+
+
+def test_auto_assignment_picks_the_least_loaded_matching_agent(shop: Shop, desk: Desk) -> None:
+    with shop.db.session() as s:
+        shop.agent(s, "busy", ["L2"], ["appliances"], max_load=1)
+        shop.agent(s, "phones_only", ["L2"], ["phones"])
+        free = shop.agent(s, "free", ["L2"], ["appliances"])
+        shop.agent(s, "boss", ["L2"], role=AgentRole.SUPERVISOR)
+        owners = []
+        for n in range(3):
+            conv = shop.customer(s)
+            order = shop.order(s, order_id=f"SO2026110599{n}", item=f"item {n}")
+            ticket = desk.hand_off(s, conv, desk.request_for("human_request"),
+                                   BotFindings(issue="quality_issue", order_id=order.order_id))
+            case = s.scalars(select(Case).where(Case.number == ticket.case_number)).one()
+            owners.append(case.assignee_id)
+            assert case.status is CaseStatus.IN_PROGRESS
+        busy_id = owners[0]
+        assert owners.count(busy_id) == 1 and owners.count(free.id) == 2
+
+
+def test_rating_button_as_the_engine_stores_it_is_recorded(shop: Shop, desk: Desk) -> None:
+    conv_id, case_id, _ = _resolved_by_agent(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        message = shop.says(s, conv, "★★", payload={"button": "csat:2"})
+        assert desk.intercept(s, conv, message, None)
+        case = s.get(Case, case_id)
+        assert case is not None and case.csat == 2

@@ -1,0 +1,134 @@
+"""The outbox delivers every reply once, through channel failures, honouring retry_after."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import select
+
+from handoff.store.clock import ManualClock
+from handoff.store.db import Database
+from handoff.store.models import Customer, OutboxMessage, OutboxStatus
+from handoff.store.outbox import DeliveryError, OutboxWorker, enqueue
+
+
+class FlakyChannel:
+    """A channel that fails while ``down`` is set, then records what it delivers."""
+
+    def __init__(self) -> None:
+        self.down: DeliveryError | None = None
+        self.delivered: list[tuple[str, dict[str, Any]]] = []
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        if self.down is not None:
+            raise self.down
+        self.delivered.append((recipient, payload))
+
+
+def _queue_reply(db: Database, clock: ManualClock, text: str = "您好，已为您处理") -> None:
+    with db.session() as session:
+        enqueue(session, channel="telegram", recipient="42", payload={"text": text},
+                now=clock.now())
+
+
+async def test_reply_queued_while_channel_fails_is_delivered_once_after_recovery(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = FlakyChannel()
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue_reply(db, clock)
+    channel.down = DeliveryError("connection refused")
+    assert await worker.run_once() == 0
+    clock.advance(seconds=1)
+    assert await worker.run_once() == 0  # backoff: not due yet
+    channel.down = None
+    clock.advance(minutes=3)
+    assert await worker.run_once() == 1
+    clock.advance(minutes=10)
+    assert await worker.run_once() == 0
+    assert channel.delivered == [("42", {"text": "您好，已为您处理"})]
+
+
+async def test_rate_limit_retry_after_is_honoured(db: Database, clock: ManualClock) -> None:
+    channel = FlakyChannel()
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue_reply(db, clock)
+    channel.down = DeliveryError("429 Too Many Requests", retry_after=30)
+    await worker.run_once()
+    channel.down = None
+    clock.advance(seconds=29)
+    assert await worker.run_once() == 0
+    clock.advance(seconds=2)
+    assert await worker.run_once() == 1
+
+
+async def test_blocked_bot_parks_the_reply_and_marks_customer_unreachable(
+    db: Database, clock: ManualClock
+) -> None:
+    with db.session() as session:
+        session.add(Customer(channel="telegram", external_id="42", created_at=clock.now()))
+    channel = FlakyChannel()
+    channel.down = DeliveryError("403 Forbidden: bot was blocked by the user", permanent=True)
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue_reply(db, clock)
+    await worker.run_once()
+    clock.advance(hours=1)
+    await worker.run_once()
+    with db.session() as session:
+        row = session.scalars(select(OutboxMessage)).one()
+        customer = session.scalars(select(Customer)).one()
+        assert row.status is OutboxStatus.DEAD and row.attempts == 1
+        assert customer.unreachable
+
+
+class OrderedChannel:
+    """Records deliveries; chat "slow" waits until chat "fast" got its reply, and the first
+    reply to chat "flaky" fails once."""
+
+    def __init__(self) -> None:
+        self.fast_done = asyncio.Event()
+        self.delivered: list[tuple[str, str]] = []
+        self.failed_once = False
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        if recipient == "slow":
+            await asyncio.wait_for(self.fast_done.wait(), timeout=5)
+        if recipient == "flaky" and not self.failed_once:
+            self.failed_once = True
+            raise DeliveryError("502 Bad Gateway")
+        self.delivered.append((recipient, payload["text"]))
+        if recipient == "fast":
+            self.fast_done.set()
+
+
+def _queue(db: Database, clock: ManualClock, recipient: str, *texts: str) -> None:
+    with db.session() as session:
+        for text in texts:
+            enqueue(session, channel="telegram", recipient=recipient, payload={"text": text},
+                    now=clock.now())
+
+
+async def test_a_paced_chat_does_not_hold_up_other_customers(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = OrderedChannel()
+    _queue(db, clock, "slow", "first in the queue")
+    _queue(db, clock, "fast", "queued second")
+    assert await OutboxWorker(db, clock, {"telegram": channel}).run_once() == 2
+    assert channel.delivered == [("fast", "queued second"), ("slow", "first in the queue")]
+
+
+async def test_after_a_failure_a_customers_later_replies_wait_and_keep_their_order(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = OrderedChannel()
+    worker = OutboxWorker(db, clock, {"telegram": channel})
+    _queue(db, clock, "flaky", "one", "two", "three")
+    assert await worker.run_once() == 0  # "one" failed: "two" and "three" are held back
+    clock.advance(minutes=5)
+    assert await worker.run_once() == 3
+    assert channel.delivered == [("flaky", "one"), ("flaky", "two"), ("flaky", "three")]
+    with db.session() as session:
+        attempts = sorted(r.attempts for r in session.scalars(select(OutboxMessage)))
+    assert attempts == [1, 1, 2]  # held-back rows were not counted as attempts
