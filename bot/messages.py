@@ -1,13 +1,19 @@
 """Neutral message types: what every channel turns its platform updates into, and back.
 
-Nothing below the channels knows Telegram, LINE or the web widget; they all speak these.
+Nothing below the channels knows Telegram, LINE or the web widget; they all speak these. The
+reply type (`OutboundMessage`, `Button`) is the store's, so one value goes from the action to
+the outbox.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from handoff.store.reply import Button, OutboundMessage
+
+__all__ = ["Attachment", "AttachmentKind", "Button", "InboundMessage", "OutboundMessage"]
 
 
 class AttachmentKind(StrEnum):
@@ -46,39 +52,3 @@ class InboundMessage:
     display_name: str = ""
     language_hint: str | None = None  # e.g. Telegram's language_code
     payload: str | None = None
-
-
-@dataclass(frozen=True)
-class Button:
-    """A quick-reply button: ``title`` is shown, ``payload`` comes back when pressed."""
-
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class OutboundMessage:
-    """One reply to the customer: text, optional quick-reply buttons and image URLs."""
-
-    text: str
-    buttons: tuple[Button, ...] = ()
-    images: tuple[str, ...] = field(default=())
-
-    def to_payload(self) -> dict[str, object]:
-        """The JSON shape stored in the outbox and returned by the web chat API."""
-        return {
-            "text": self.text,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
-            "images": list(self.images),
-        }
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, object]) -> OutboundMessage:
-        buttons = payload.get("buttons") or []
-        images = payload.get("images") or []
-        assert isinstance(buttons, list) and isinstance(images, list)
-        return cls(
-            text=str(payload.get("text", "")),
-            buttons=tuple(Button(str(b["title"]), str(b["payload"])) for b in buttons),
-            images=tuple(str(i) for i in images),
-        )

@@ -2,8 +2,8 @@
 
 The engine calls a `HandoffDesk` at fixed points of every inbound turn; the desk decides when a
 human takes over, opens or reopens the case, and speaks the handoff-related sentences (case
-number and expected first response, out-of-hours notice, CSAT prompt). It returns replies as
-wire payloads (`ReplyPayload`), since handoff does not know the bot's message classes.
+number and expected first response, out-of-hours notice, CSAT prompt). Its replies are the one
+reply type, `OutboundMessage` (``handoff.store.reply``), that the engine stores and sends.
 
 Conversation state keys the engine maintains and the desk may read
 (``Conversation.state``): ``flow`` (name of the active L1 flow or absent), ``flow_started_at``
@@ -16,25 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from handoff.store.models import Conversation, Customer, Message
 from handoff.store.models.enums import CasePriority
-
-
-class ButtonPayload(TypedDict):
-    title: str
-    payload: str
-
-
-class ReplyPayload(TypedDict):
-    """A reply as JSON: what the outbox stores and the web chat API returns."""
-
-    text: str
-    buttons: list[ButtonPayload]
-    images: list[str]
+from handoff.store.reply import OutboundMessage
 
 
 @dataclass(frozen=True)
@@ -111,14 +99,14 @@ class HandoffTicket:
     priority: CasePriority
     first_response_due: datetime
     reopened: bool
-    replies: tuple[ReplyPayload, ...]  # case number + expected first response (+ hours notice)
+    replies: tuple[OutboundMessage, ...]  # case number + expected first response (+ hours notice)
 
 
 class HandoffDesk(Protocol):
     """The handoff side of every turn. All calls run inside the engine's transaction."""
 
     def intercept(self, session: Session, conversation: Conversation, message: Message,
-                  facts: TurnFacts | None) -> list[ReplyPayload] | None:
+                  facts: TurnFacts | None) -> list[OutboundMessage] | None:
         """Called first for every inbound message. Returns None when the bot should handle the
         turn; otherwise the desk owns it (human mode: the message is relayed to the case and
         usually nothing is said; awaiting CSAT: the rating or "not solved" is recorded) and the

@@ -90,7 +90,8 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, rul
     request = desk.request_for(rule, facts_for(tracker, turn))
     ticket = desk.hand_off(turn.session, turn.conversation, request, findings)
     for reply in ticket.replies:
-        dispatcher.utter_message(text=reply["text"], buttons=list(reply["buttons"]),
-                                 json_message={"images": list(reply["images"])})
+        payload = reply.to_payload()
+        dispatcher.utter_message(text=payload["text"], buttons=list(payload["buttons"]),
+                                 json_message={"images": payload["images"]})
     return [*end_flow(), findings_event(findings), SlotSet("case_number", ticket.case_number),
             SlotSet("handoff_rule", rule)]

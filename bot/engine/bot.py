@@ -34,8 +34,8 @@ from bot.engine.understanding import (
     turn_facts,
 )
 from bot.messages import Button, InboundMessage, OutboundMessage
-from bot.replies import choose_locale
 from bot.runtime import Runtime
+from handoff.config.replies import choose_locale
 from handoff.ports import TurnFacts
 from handoff.store.models import Conversation, Customer, Message
 
@@ -88,7 +88,7 @@ class Bot:
         replies = self._respond(turn)
         conversation.state = turn.dialogue.merged_into(conversation.state)
         conversation.updated_at = now
-        store_replies(session, conversation, customer, inbound, replies, now)
+        store_replies(session, conversation, inbound, replies, now)
         return replies
 
     def _understand(self, session: Session, customer: Customer, conversation: Conversation,
@@ -119,14 +119,14 @@ class Bot:
         desk = self.runtime.desk
         intercepted = desk.intercept(turn.session, turn.conversation, turn.inbound, turn.facts)
         if intercepted is not None:
-            return [OutboundMessage.from_payload(dict(reply)) for reply in intercepted]
+            return list(intercepted)
         request = desk.check_turn(turn.session, turn.conversation, turn.facts)
         if request is not None:
             ticket = desk.hand_off(turn.session, turn.conversation, request,
                                    dialogue.findings_value)
             dialogue.end_flow()
             dialogue.fallbacks = 0
-            return [OutboundMessage.from_payload(dict(reply)) for reply in ticket.replies]
+            return list(ticket.replies)
         if turn.photos.rejected:
             return [self._utter(turn, Step(template="photo_rejected"),
                                 reason=turn.photos.rejected)]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.messages import InboundMessage, OutboundMessage
 from handoff.store.models import Conversation, Customer, Message
 from handoff.store.models.enums import Author, Direction
-from handoff.store.outbox import enqueue
+from handoff.store.outbox import send_to_customer
 
 
 def open_conversation(session: Session, channel: str, external_id: str, now: datetime,
@@ -71,20 +71,9 @@ def replies_to(session: Session, inbound: Message) -> list[OutboundMessage]:
     return [OutboundMessage.from_payload(dict(row.payload)) for row in rows]
 
 
-def store_replies(session: Session, conversation: Conversation, customer: Customer,
-                  inbound: Message, replies: Sequence[OutboundMessage], now: datetime,
-                  ) -> list[Message]:
+def store_replies(session: Session, conversation: Conversation, inbound: Message,
+                  replies: Sequence[OutboundMessage], now: datetime) -> list[Message]:
     """Each reply as an outbound message plus its outbox row, in the caller's transaction."""
-    rows = []
-    for index, reply in enumerate(replies):
-        payload = reply.to_payload()
-        row = Message(conversation_id=conversation.id, case_id=conversation.case_id,
-                      direction=Direction.OUTBOUND, author=Author.BOT, channel=conversation.channel,
-                      text=reply.text, payload=payload, idempotency_key=_reply_key(inbound, index),
-                      created_at=now)
-        session.add(row)
-        session.flush()
-        enqueue(session, channel=conversation.channel, recipient=customer.external_id,
-                payload=payload, now=now, message_id=row.id, dedupe_key=row.idempotency_key)
-        rows.append(row)
-    return rows
+    return [send_to_customer(session, conversation, reply, author=Author.BOT, now=now,
+                             case_id=conversation.case_id, key=_reply_key(inbound, index))
+            for index, reply in enumerate(replies)]

@@ -18,14 +18,14 @@ from handoff.agents.auth import agent_by_token
 from handoff.agents.views import assignee_name, case_detail, case_row
 from handoff.desk import cases
 from handoff.desk.assignment import assign, auto_assign, claim
-from handoff.desk.csat import set_awaiting
+from handoff.desk.csat import csat_prompt, set_awaiting
 from handoff.desk.desk import Desk
-from handoff.desk.relay import send_to_customer
-from handoff.ports import ReplyPayload
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation
 from handoff.store.models.enums import AgentRole, Author, CaseStatus, ConversationMode
 from handoff.store.models.people import Agent, Queue
+from handoff.store.outbox import send_to_customer
+from handoff.store.reply import OutboundMessage
 
 MAX_TEXT = 4000
 
@@ -96,8 +96,8 @@ class AgentService:
         now = self._desk.clock.now()
         conversation = _conversation(session, case)
         conversation.mode, conversation.case_id = ConversationMode.HUMAN, case.id
-        message = send_to_customer(session, conversation, ReplyPayload(text=text, buttons=[],
-                                   images=[]), author=Author.AGENT, now=now, case_id=case.id,
+        message = send_to_customer(session, conversation, OutboundMessage(text),
+                                   author=Author.AGENT, now=now, case_id=case.id,
                                    agent_id=agent.id)
         if case.first_response_at is None:
             case.first_response_at = now
@@ -133,7 +133,7 @@ class AgentService:
         cases.transition(session, case, CaseStatus.RESOLVED, now, agent.name)
         conversation = _conversation(session, case)
         conversation.mode = ConversationMode.BOT
-        prompt = self._desk.replies.csat_prompt(case.locale, case.number)
+        prompt = csat_prompt(self._desk.replies, case.locale, case.number)
         send_to_customer(session, conversation, prompt, author=Author.SYSTEM, now=now,
                          case_id=case.id)
         set_awaiting(conversation, case.number)
@@ -145,7 +145,8 @@ class AgentService:
         now = self._desk.clock.now()
         conversation = _conversation(session, case)
         conversation.mode = ConversationMode.BOT
-        notice = self._desk.replies.reply(case.locale, "handback", case_number=case.number)
+        notice = self._desk.replies.reply("handoff_handback", case.locale,
+                                         case_number=case.number)
         send_to_customer(session, conversation, notice, author=Author.SYSTEM, now=now,
                          case_id=case.id)
         cases.add_event(session, case, "handback", now, agent.name)

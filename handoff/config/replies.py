@@ -1,18 +1,64 @@
-"""The handoff sentences the customer reads (templates/replies/<locale>/handoff_*.txt)."""
+"""The one reply renderer: ``templates/replies/<locale>/<name>.txt``, the one locale list, and
+the choice of reply language.
+
+Actions, the engine and the desk all render through `Replies`; instants in the context are
+shown in shop time. Templates use StrictUndefined (a missing variable is an error) and only
+ever get masked phones; customer text is not echoed into replies.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handoff.config.settings import Settings
 from handoff.config.templating import environment
-from handoff.ports import ButtonPayload, ReplyPayload
+from handoff.store.reply import OutboundMessage
 
-LOCALES = ("zh-Hans", "zh-Hant", "en")
-CSAT_PAYLOAD = "csat:"
-NOT_SOLVED = "not_solved"
+LOCALES: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_CODES = re.compile(r"\S*\d\S*")
+
+
+@dataclass(frozen=True)
+class Replies:
+    """Renders reply templates for one shop (name, default locale, time zone)."""
+
+    templates_dir: Path
+    default_locale: str
+    shop_name: str
+    timezone: str = "Asia/Shanghai"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Replies:
+        return cls(settings.templates_dir, settings.default_locale, settings.shop_name,
+                   settings.timezone)
+
+    def render(self, template_name: str, locale: str | None, /, **context: Any) -> str:
+        """The reply ``template_name`` in ``locale`` (the default locale when unknown)."""
+        zone = ZoneInfo(self.timezone)
+        local = {k: v.astimezone(zone) if isinstance(v, datetime) else v
+                 for k, v in context.items()}
+        template = environment(self.templates_dir).get_template(
+            f"replies/{self.locale(locale)}/{template_name}.txt")
+        text = template.render(shop_name=self.shop_name, timezone=self.timezone, **local)
+        return _BLANK_LINES.sub("\n\n", text.strip())
+
+    def reply(self, template_name: str, locale: str | None, /,
+              **context: Any) -> OutboundMessage:
+        return OutboundMessage(self.render(template_name, locale, **context))
+
+    def locale(self, locale: str | None) -> str:
+        return locale if locale in LOCALES else self.default_locale
+
+    def names(self, locale: str) -> set[str]:
+        """Template names present for ``locale`` (for the completeness test)."""
+        folder = self.templates_dir / "replies" / locale
+        return {p.stem for p in folder.glob("*.txt")}
 
 
 def locale_of(language: str | None, default: str) -> str:
@@ -27,27 +73,19 @@ def locale_of(language: str | None, default: str) -> str:
     return default if default in LOCALES else LOCALES[0]
 
 
-class HandoffReplies:
-    """Renders handoff_<name>.txt in the customer's locale, times in shop time."""
-
-    def __init__(self, templates_dir: Path, timezone: str) -> None:
-        self._env = environment(templates_dir)
-        self._zone = ZoneInfo(timezone)
-        self._timezone = timezone
-
-    def text(self, locale: str, name: str, **context: Any) -> str:
-        local = {k: v.astimezone(self._zone) if isinstance(v, datetime) else v
-                 for k, v in context.items()}
-        template = self._env.get_template(f"replies/{locale}/handoff_{name}.txt")
-        return template.render(timezone=self._timezone, **local).strip()
-
-    def reply(self, locale: str, name: str, **context: Any) -> ReplyPayload:
-        return ReplyPayload(text=self.text(locale, name, **context), buttons=[], images=[])
-
-    def csat_prompt(self, locale: str, case_number: str) -> ReplyPayload:
-        """The rating question with 1–5 buttons and "not solved"."""
-        not_solved = self.text(locale, "csat_not_solved")
-        buttons = [ButtonPayload(title="★" * n, payload=f"{CSAT_PAYLOAD}{n}") for n in range(1, 6)]
-        buttons.append(ButtonPayload(title=not_solved, payload=f"{CSAT_PAYLOAD}{NOT_SOLVED}"))
-        text = self.text(locale, "csat", case_number=case_number, not_solved=not_solved)
-        return ReplyPayload(text=text, buttons=buttons, images=[])
+def choose_locale(detected: str, current: str | None, text: str, sticky_max_chars: int) -> str:
+    """Answer in the language the customer writes, but keep the conversation's language for
+    messages too short to tell: "好的" is both zh-Hans and zh-Hant, "ok" or "5678" in a Chinese
+    conversation says nothing about switching. Chinese characters in an English conversation do
+    switch it."""
+    detected = detected if detected in LOCALES else (current or LOCALES[0])
+    if current is None or current == detected:
+        return detected
+    text = _CODES.sub("", text)  # order numbers and phones ("TW2026…") are not language
+    short = len(text.strip()) <= sticky_max_chars
+    has_cjk = any("\u3400" <= ch <= "\u9fff" for ch in text)
+    if current.startswith("zh") and detected.startswith("zh"):
+        return current if short else detected
+    if current.startswith("zh"):
+        return current if short or not any(ch.isalpha() for ch in text) else detected
+    return detected if has_cjk and not short else current

@@ -1,4 +1,5 @@
-"""Customer satisfaction: the 1–5 rating after resolution, or "not solved" (which reopens)."""
+"""Customer satisfaction, all of it: the rating prompt sent at resolution, reading the answer
+(a 1–5 rating, or "not solved", which reopens the case), and recording it on the case."""
 
 from __future__ import annotations
 
@@ -6,13 +7,22 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from handoff.config.replies import CSAT_PAYLOAD, NOT_SOLVED
-from handoff.config.yamlfile import load_yaml
-from handoff.store.models.chat import Conversation
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from handoff.config.replies import Replies
+from handoff.config.yamlfile import load_yaml
+from handoff.desk import cases
+from handoff.routing.sla import SlaClock
+from handoff.store.models import Case, Conversation, ConversationMode
+from handoff.store.reply import Button, OutboundMessage
+
+CSAT_PAYLOAD = "csat:"
+NOT_SOLVED = "not_solved"
 STATE_KEY = "handoff"  # the desk's own corner of Conversation.state
 _RATING = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|分|星|stars?))?\s*$", re.IGNORECASE)
 
@@ -69,3 +79,35 @@ def set_awaiting(conversation: Conversation, case_number: str | None) -> None:
         corner.pop("csat_case", None)
     state[STATE_KEY] = corner
     conversation.state = state
+
+
+def csat_prompt(replies: Replies, locale: str, case_number: str) -> OutboundMessage:
+    """The rating question with 1–5 buttons and "not solved"."""
+    not_solved = replies.render("handoff_csat_not_solved", locale)
+    buttons = [Button("★" * n, f"{CSAT_PAYLOAD}{n}") for n in range(1, 6)]
+    buttons.append(Button(not_solved, f"{CSAT_PAYLOAD}{NOT_SOLVED}"))
+    text = replies.render("handoff_csat", locale, case_number=case_number, not_solved=not_solved)
+    return OutboundMessage(text, tuple(buttons))
+
+
+def record_answer(session: Session, conversation: Conversation, number: str,
+                  answer: CsatAnswer, replies: Replies, sla: SlaClock,
+                  now: datetime) -> list[OutboundMessage]:
+    """Store the rating on case ``number`` and thank the customer, or reopen the case to the
+    same agent when the customer says it is not solved."""
+    case = session.scalars(select(Case).where(Case.number == number)).first()
+    set_awaiting(conversation, None)
+    if case is None:
+        return []
+    if answer.rating is not None:
+        case.csat = answer.rating
+        cases.add_event(session, case, "csat", now, "customer", rating=answer.rating)
+        return [replies.reply("handoff_csat_thanks", case.locale, rating=answer.rating)]
+    due = sla.due(case.queue, case.priority, now)
+    if not case.status.is_open:
+        cases.reopen(session, case, conversation_id=conversation.id,
+                     channel=conversation.channel, due=due, now=now, actor="customer",
+                     reason="customer said not solved")
+    conversation.mode, conversation.case_id = ConversationMode.HUMAN, case.id
+    return [replies.reply("handoff_reopened", case.locale, case_number=case.number,
+                          due=due.first_response)]

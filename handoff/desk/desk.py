@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.config.replies import HandoffReplies
+from handoff.config.replies import Replies
 from handoff.config.settings import Settings
 from handoff.desk import cases, contacts
-from handoff.desk.csat import CsatAnswer, awaiting_case, parse_answer, set_awaiting
+from handoff.desk.csat import awaiting_case, parse_answer, record_answer
 from handoff.desk.handoffs import Handoffs
 from handoff.desk.relay import relay_inbound
 from handoff.desk.tables import DeskTables, load_tables
-from handoff.ports import BotFindings, HandoffRequest, HandoffTicket, ReplyPayload, TurnFacts
+from handoff.ports import BotFindings, HandoffRequest, HandoffTicket, TurnFacts
 from handoff.routing.rules import ISSUE_PRIORITY, Rule, TurnSignals, match
 from handoff.store.clock import Clock
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation, Message
 from handoff.store.models.enums import CasePriority, ConversationMode
 from handoff.store.models.people import Customer
+from handoff.store.reply import OutboundMessage
 
 
 class UnknownRule(KeyError):
@@ -34,17 +34,17 @@ class UnknownRule(KeyError):
 class Desk:
     """The handoff desk: implements `handoff.ports.HandoffDesk`."""
 
-    def __init__(self, settings: Settings, clock: Clock,
-                 tables: DeskTables | None = None) -> None:
+    def __init__(self, settings: Settings, clock: Clock, tables: DeskTables | None = None,
+                 replies: Replies | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.tables = tables or load_tables(settings)
-        self.replies = HandoffReplies(settings.templates_dir, settings.timezone)
+        self.replies = replies or Replies.from_settings(settings)
         self.handoffs = Handoffs(settings, self.tables, self.replies)
 
     # -- HandoffDesk ------------------------------------------------------------------------
     def intercept(self, session: Session, conversation: Conversation, message: Message,
-                  facts: TurnFacts | None) -> list[ReplyPayload] | None:
+                  facts: TurnFacts | None) -> list[OutboundMessage] | None:
         """Human mode: relay silently (escalating on a sensitive word). Awaiting CSAT: record
         the rating or reopen. Otherwise None: the bot handles the turn."""
         now = self.clock.now()
@@ -60,7 +60,10 @@ class Desk:
         if number is None:
             return None
         answer = parse_answer(message.text, message.payload, self.tables.not_solved_words)
-        return None if answer is None else self._csat(session, conversation, number, answer)
+        if answer is None:
+            return None
+        return record_answer(session, conversation, number, answer, self.replies,
+                             self.tables.sla, self.clock.now())
 
     def check_turn(self, session: Session, conversation: Conversation,
                    facts: TurnFacts) -> HandoffRequest | None:
@@ -131,30 +134,6 @@ class Desk:
         return contacts.record_contact(session, conversation, customer,
                                        str(order_id).strip().upper(), issue, facts.now,
                                        self.tables.contacts)
-
-    def _csat(self, session: Session, conversation: Conversation, number: str,
-              answer: CsatAnswer) -> list[ReplyPayload]:
-        now = self.clock.now()
-        case = session.scalars(select(Case).where(Case.number == number)).first()
-        set_awaiting(conversation, None)
-        if case is None:
-            return []
-        if answer.rating is not None:
-            case.csat = answer.rating
-            cases.add_event(session, case, "csat", now, "customer", rating=answer.rating)
-            return [self.replies.reply(case.locale, "csat_thanks", rating=answer.rating)]
-        return self._reopen_not_solved(session, conversation, case, now)
-
-    def _reopen_not_solved(self, session: Session, conversation: Conversation, case: Case,
-                           now: datetime) -> list[ReplyPayload]:
-        due = self.tables.sla.due(case.queue, case.priority, now)
-        if not case.status.is_open:
-            cases.reopen(session, case, conversation_id=conversation.id,
-                         channel=conversation.channel, due=due, now=now, actor="customer",
-                         reason="customer said not solved")
-        conversation.mode, conversation.case_id = ConversationMode.HUMAN, case.id
-        return [self.replies.reply(case.locale, "reopened", case_number=case.number,
-                                   due=due.first_response)]
 
     def _escalate_in_human_mode(self, session: Session, conversation: Conversation, case: Case,
                                 facts: TurnFacts) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handoff.config.replies import HandoffReplies, locale_of
+from handoff.config.replies import Replies, locale_of
 from handoff.config.settings import Settings
 from handoff.desk import cases
 from handoff.desk.assignment import auto_assign
@@ -19,13 +19,14 @@ from handoff.desk.notifications import notify_once
 from handoff.desk.relay import attach_evidence, attach_recent_messages
 from handoff.desk.summary import SummaryInputs, build_summary
 from handoff.desk.tables import DeskTables
-from handoff.ports import BotFindings, HandoffRequest, HandoffTicket, ReplyPayload
+from handoff.ports import BotFindings, HandoffRequest, HandoffTicket
 from handoff.routing.rules import ISSUE_PRIORITY
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation
 from handoff.store.models.enums import CasePriority, CaseStatus, ConversationMode
 from handoff.store.models.orders import Order
 from handoff.store.models.people import Customer
+from handoff.store.reply import OutboundMessage
 
 GENERAL_ISSUE = "general"
 
@@ -33,7 +34,7 @@ GENERAL_ISSUE = "general"
 class Handoffs:
     """The hand_off half of the desk."""
 
-    def __init__(self, settings: Settings, tables: DeskTables, replies: HandoffReplies) -> None:
+    def __init__(self, settings: Settings, tables: DeskTables, replies: Replies) -> None:
         self._settings = settings
         self._tables = tables
         self._replies = replies
@@ -82,14 +83,14 @@ class Handoffs:
             notify_once(session, case, f"notify:{recipient}", case.reopen_count, recipient,
                         f"{case.number} {case.priority} {case.queue}: {case.reason}", now)
 
-    def ticket_replies(self, case: Case, reopened: bool, now: datetime) -> list[ReplyPayload]:
+    def ticket_replies(self, case: Case, reopened: bool, now: datetime) -> list[OutboundMessage]:
         """Case number and expected first response; the out-of-hours notice when closed."""
         due = case.first_response_due
-        replies = [self._replies.reply(case.locale, "ticket", case_number=case.number,
+        replies = [self._replies.reply("handoff_ticket", case.locale, case_number=case.number,
                                        due=due, reopened=reopened)]
         sla = self._tables.sla
         if not sla.human_available(case.queue, case.priority, now):
-            replies.append(self._replies.reply(case.locale, "after_hours", due=due,
+            replies.append(self._replies.reply("handoff_after_hours", case.locale, due=due,
                                                opens_at=sla.opens_at(case.queue, now)))
         return replies
 

@@ -1,8 +1,7 @@
 """Human mode: customer messages reach the case; agent (and system) messages reach the customer.
 
-Anything said to the customer outside the engine's own turn is a `Message` row plus an outbox
-row written in the same transaction, so a failing channel only delays it and a retry never
-duplicates it (the outbox dedupe key is the message id).
+What is said to the customer goes through `handoff.store.outbox.send_to_customer` (a message row
+plus its outbox row in one transaction), in human mode as in the bot's own turns.
 """
 
 from __future__ import annotations
@@ -13,31 +12,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from handoff.desk.cases import add_event, transition
-from handoff.ports import ReplyPayload
 from handoff.store.models.cases import Case
-from handoff.store.models.chat import Conversation, Evidence, Message
-from handoff.store.models.enums import Author, CaseStatus, Direction
-from handoff.store.models.people import Customer
-from handoff.store.outbox import enqueue
-
-
-def send_to_customer(session: Session, conversation: Conversation, payload: ReplyPayload, *,
-                     author: Author, now: datetime, case_id: int | None = None,
-                     agent_id: int | None = None) -> Message:
-    """Record an outbound message and queue its delivery, in the caller's transaction."""
-    customer = session.get(Customer, conversation.customer_id)
-    if customer is None:
-        raise LookupError(f"conversation {conversation.id} has no customer")
-    message = Message(conversation_id=conversation.id, case_id=case_id,
-                      direction=Direction.OUTBOUND, author=author, agent_id=agent_id,
-                      channel=conversation.channel, text=payload["text"],
-                      attachments=[], payload=dict(payload), created_at=now)
-    session.add(message)
-    session.flush()
-    enqueue(session, channel=conversation.channel, recipient=customer.external_id,
-            payload=dict(payload), now=now, message_id=message.id,
-            dedupe_key=f"message:{message.id}")
-    return message
+from handoff.store.models.chat import Evidence, Message
+from handoff.store.models.enums import CaseStatus
 
 
 def relay_inbound(session: Session, case: Case, message: Message, now: datetime) -> None:

@@ -17,12 +17,12 @@ from handoff.desk import cases
 from handoff.desk.assignment import auto_assign
 from handoff.desk.desk import Desk
 from handoff.desk.notifications import notify_once
-from handoff.desk.relay import send_to_customer
 from handoff.ports import BotFindings
 from handoff.routing.escalation import ExceptionRule
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation
 from handoff.store.models.enums import Author, CaseStatus, ConversationMode
+from handoff.store.outbox import send_to_customer
 
 FLOW_TIMEOUT_RULE = "flow_timeout"
 
@@ -119,8 +119,8 @@ class Sweeper:
         conversation.state = state  # the flow is over either way; do not hand it off twice
         ticket = self._desk.hand_off(session, conversation, request, findings)
         case_id = conversation.case_id
-        for payload in ticket.replies:
-            send_to_customer(session, conversation, payload, author=Author.SYSTEM, now=now,
+        for reply in ticket.replies:
+            send_to_customer(session, conversation, reply, author=Author.SYSTEM, now=now,
                              case_id=case_id)
 
 

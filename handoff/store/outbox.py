@@ -22,7 +22,16 @@ from sqlalchemy.orm import Session
 
 from handoff.store.clock import Clock
 from handoff.store.db import Database
-from handoff.store.models import Customer, OutboxMessage, OutboxStatus
+from handoff.store.models import (
+    Author,
+    Conversation,
+    Customer,
+    Direction,
+    Message,
+    OutboxMessage,
+    OutboxStatus,
+)
+from handoff.store.reply import OutboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +76,31 @@ def enqueue(session: Session, *, channel: str, recipient: str, payload: dict[str
     session.add(row)
     session.flush()
     return row
+
+
+def send_to_customer(session: Session, conversation: Conversation, reply: OutboundMessage, *,
+                     author: Author, now: datetime, case_id: int | None = None,
+                     agent_id: int | None = None, key: str | None = None) -> Message:
+    """Record an outbound message and queue its delivery, in the caller's transaction: the one
+    way anything (bot turn, desk, agent, sweeper) speaks to a customer.
+
+    ``key`` is the message's idempotency key (the engine's ``reply:<inbound id>:<n>``, so a
+    redelivered turn finds its replies) and the outbox dedupe key; without one the dedupe key is
+    ``message:<id>``. Either way a retried transaction never queues a reply twice."""
+    customer = session.get(Customer, conversation.customer_id)
+    if customer is None:
+        raise LookupError(f"conversation {conversation.id} has no customer")
+    payload = dict(reply.to_payload())
+    message = Message(conversation_id=conversation.id, case_id=case_id,
+                      direction=Direction.OUTBOUND, author=author, agent_id=agent_id,
+                      channel=conversation.channel, text=reply.text, attachments=[],
+                      payload=payload, idempotency_key=key, created_at=now)
+    session.add(message)
+    session.flush()
+    enqueue(session, channel=conversation.channel, recipient=customer.external_id,
+            payload=dict(payload), now=now, message_id=message.id,
+            dedupe_key=key or f"message:{message.id}")
+    return message
 
 
 def lease_due(session: Session, now: datetime, channels: set[str], limit: int = 20,

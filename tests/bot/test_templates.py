@@ -13,7 +13,7 @@ from jinja2 import meta
 
 from bot.engine import Bot
 from bot.messages import Attachment, AttachmentKind, InboundMessage
-from bot.replies import LOCALES, Replies
+from handoff.config.replies import LOCALES, Replies
 from handoff.config.templating import environment
 from handoff.store.db import Database
 from tests.bot.chat import Chat

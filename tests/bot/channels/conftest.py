@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tg_emulator import Emulator, install_reason
 
 from bot.channels import telegram_channel
 from bot.channels.intake import Handle
@@ -20,6 +19,7 @@ from bot.channels.telegram.limits import SendLimiter
 from handoff.config.settings import Settings
 from handoff.store.clock import Clock
 from handoff.store.db import Database
+from tests.bot.channels.tg_emulator import Emulator, install_reason
 
 FAST_PACING = 0.02  # per-chat interval in tests; the limiter's own tests use the real 1 s
 

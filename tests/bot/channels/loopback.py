@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
-from tg_emulator import free_port
+
+from tests.bot.channels.tg_emulator import free_port
 
 
 @asynccontextmanager

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from line_events import signed, text_event
-from local_line_api import LocalLineApi
-from loopback import eventually, serving
-from shop import shop_runtime
 
 from bot.model_holder import ModelHolder
 from bot.web.app import create_app
 from handoff.store.clock import ManualClock
 from handoff.store.db import Database
+from tests.bot.channels.line_events import signed, text_event
+from tests.bot.channels.local_line_api import LocalLineApi
+from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.shop import shop_runtime
 
 SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 TOKEN = "line-token-e2e"

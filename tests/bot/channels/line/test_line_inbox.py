@@ -14,10 +14,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 from click.testing import CliRunner
-from line_events import USER_ID, signed, text_event
-from local_line_api import LocalLineApi
-from loopback import eventually, serving
-from scripted_engine import Script, ScriptedEngine
 from sqlalchemy import select
 
 from bot.channels.line.channel import WEBHOOK_PATH, LineChannel
@@ -37,6 +33,10 @@ from handoff.store.inbox import (
     unfinished,
 )
 from handoff.store.models import ChannelInboxEntry, Message
+from tests.bot.channels.line_events import USER_ID, signed, text_event
+from tests.bot.channels.local_line_api import LocalLineApi
+from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.scripted_engine import Script, ScriptedEngine
 
 SECRET = "3e2d1c0b9a8f7e6d5c4b3a2918273645"
 TOKEN = "line-token-inbox-tests"

@@ -7,8 +7,6 @@ from datetime import timedelta
 
 import pytest
 from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
-from local_line_api import LocalLineApi
-from loopback import serving
 from sqlalchemy import select
 
 from bot.channels.line.sender import LineSender, ReplyTokens
@@ -16,6 +14,8 @@ from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from handoff.store.models import Customer, OutboxMessage, OutboxStatus
 from handoff.store.outbox import OutboxWorker, enqueue
+from tests.bot.channels.local_line_api import LocalLineApi
+from tests.bot.channels.loopback import serving
 
 TOKEN = "line-access-token"
 USER = "U0000000000000000000000000000042"

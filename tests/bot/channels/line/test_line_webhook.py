@@ -11,18 +11,6 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from line_events import (
-    USER_ID,
-    follow_event,
-    image_event,
-    postback_event,
-    signed,
-    text_event,
-    unfollow_event,
-)
-from local_line_api import LocalLineApi
-from loopback import eventually, serving
-from scripted_engine import ScriptedEngine
 from sqlalchemy import func, select
 
 from bot.channels.line.channel import LineChannel
@@ -31,6 +19,18 @@ from handoff.config.settings import Settings
 from handoff.store.clock import SystemClock
 from handoff.store.db import Database
 from handoff.store.models import Customer, Message, OutboxMessage, ProcessedEvent
+from tests.bot.channels.line_events import (
+    USER_ID,
+    follow_event,
+    image_event,
+    postback_event,
+    signed,
+    text_event,
+    unfollow_event,
+)
+from tests.bot.channels.local_line_api import LocalLineApi
+from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.scripted_engine import ScriptedEngine
 
 SECRET = "8c5b1d0e4f3a2b1c9d8e7f6a5b4c3d2e"
 TOKEN = "line-channel-access-token-for-tests"

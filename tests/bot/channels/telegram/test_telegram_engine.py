@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from loopback import serving
-from shop import shop_runtime
 from sqlalchemy import select
-from tg_emulator import Emulator, TelegramCustomer
 
 from bot.channels.telegram.setup import TELEGRAM
 from bot.model_holder import ModelHolder
@@ -24,6 +21,9 @@ from handoff.desk.desk import Desk
 from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from handoff.store.models import Agent, AgentRole, Case
+from tests.bot.channels.loopback import serving
+from tests.bot.channels.shop import shop_runtime
+from tests.bot.channels.tg_emulator import Emulator, TelegramCustomer
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_bot_api import LocalBotApi
-from loopback import eventually, serving
-from scripted_engine import ScriptedEngine
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.limits import SendLimiter
@@ -18,6 +15,9 @@ from bot.messages import AttachmentKind, InboundMessage, OutboundMessage
 from handoff.store.clock import SystemClock
 from handoff.store.db import Database
 from tests.bot.channels.conftest import FAST_PACING, telegram_settings
+from tests.bot.channels.local_bot_api import LocalBotApi
+from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.scripted_engine import ScriptedEngine
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8 + b"\xff\xd9"
 USER = {"id": 3030, "is_bot": False, "first_name": "Mei", "language_code": "en"}

@@ -9,10 +9,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from local_bot_api import LocalBotApi
-from loopback import serving
 from sqlalchemy import select
-from tg_emulator import Emulator, TelegramCustomer, install_reason
 
 from bot.channels.telegram.limits import SendLimiter
 from bot.channels.telegram.sender import TelegramSender
@@ -20,6 +17,9 @@ from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from handoff.store.models import Customer, OutboxMessage, OutboxStatus
 from handoff.store.outbox import OutboxWorker, enqueue
+from tests.bot.channels.local_bot_api import LocalBotApi
+from tests.bot.channels.loopback import serving
+from tests.bot.channels.tg_emulator import Emulator, TelegramCustomer, install_reason
 
 
 def make_bot(token: str, base_url: str) -> Bot:

@@ -6,14 +6,14 @@ import asyncio
 import sqlite3
 from typing import Any
 
-from scripted_engine import ScriptedEngine
 from sqlalchemy import func, select
-from tg_emulator import Emulator, TelegramCustomer
 
 from bot.messages import Button, InboundMessage, OutboundMessage
 from handoff.store.clock import SystemClock
 from handoff.store.db import Database
 from handoff.store.models import Message
+from tests.bot.channels.scripted_engine import ScriptedEngine
+from tests.bot.channels.tg_emulator import Emulator, TelegramCustomer
 
 
 def order_script(message: InboundMessage) -> list[OutboundMessage]:

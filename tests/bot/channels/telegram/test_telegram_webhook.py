@@ -10,10 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from loopback import serving
-from scripted_engine import ScriptedEngine
 from sqlalchemy import func, select
-from tg_emulator import Emulator, TelegramCustomer, free_port
 
 from bot.channels.intake import Handle
 from bot.channels.telegram.channel import TelegramChannel
@@ -23,6 +20,9 @@ from handoff.store.clock import SystemClock
 from handoff.store.db import Database
 from handoff.store.models import Message, OutboxMessage
 from tests.bot.channels.conftest import FAST_PACING, telegram_settings
+from tests.bot.channels.loopback import serving
+from tests.bot.channels.scripted_engine import ScriptedEngine
+from tests.bot.channels.tg_emulator import Emulator, TelegramCustomer, free_port
 
 SECRET = "webhook-Secret_0123456789"
 PATH = "/telegram/webhook"

@@ -16,9 +16,6 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from local_bot_api import LocalBotApi
-from loopback import eventually, serving
-from shop import shop_runtime
 from sqlalchemy import select
 
 from bot.channels.telegram.agents.group import AgentGroup
@@ -32,6 +29,9 @@ from handoff.desk.sweeper import Sweeper
 from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from handoff.store.models import Agent, AgentRole, Case, CaseStatus
+from tests.bot.channels.local_bot_api import LocalBotApi
+from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.shop import shop_runtime
 
 AGENT_CHAT = -1001234567890
 CUSTOMER = {"id": 4242, "is_bot": False, "first_name": "吴芳", "language_code": "zh-hans"}
