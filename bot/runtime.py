@@ -1,8 +1,11 @@
-"""Wiring: everything the engine and the actions need, built in one place from Settings.
+"""The composition root: every service built once from Settings and handed out.
 
-The channels and the web app get a `Runtime` from `build_runtime`; the rasa-sdk actions reach
-it through `current()`, which the app sets at startup (`install`) and which the standalone
-action server (``python -m rasa_sdk --actions bot.actions``) builds lazily from the environment.
+`build_runtime` builds the store, clock, model, policies, the one reply renderer, the evidence
+store, the desk, the agent service, the sweeper and the one outbox worker. The web app and every
+channel get this `Runtime` (channels register their senders with ``runtime.outbox``); the
+rasa-sdk actions reach it through `current()`, which the app sets at startup (`install`) and
+which the standalone action server (``python -m rasa_sdk --actions bot.actions``) builds lazily
+from the environment.
 """
 
 from __future__ import annotations
@@ -18,20 +21,23 @@ from bot.model_holder import ModelHolder
 from bot.policy.dialogue import DialogueConfig, load_dialogue
 from bot.policy.faq import Faq, load_faq
 from bot.policy.returns import ReturnPolicy, load_policy
-from bot.replies import LOCALES, Replies
+from handoff.agents.service import AgentService
+from handoff.config.replies import LOCALES, Replies
 from handoff.config.settings import Settings, load_settings
 from handoff.desk.desk import Desk
-from handoff.ports import HandoffDesk
+from handoff.desk.sweeper import Sweeper
 from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
 from handoff.store.orders import DbOrderProvider, OrderProvider
+from handoff.store.outbox import OutboxWorker
 
 OrderProviderFactory = Callable[[Session], OrderProvider]
 
 
 @dataclass(frozen=True)
 class Runtime:
-    """The composed bot: store, clock, settings, model, policies, templates, evidence, desk."""
+    """The composed product: store, clock, settings, model, policies, replies, evidence, and
+    the services built once: desk, agent service, sweeper, outbox worker."""
 
     settings: Settings
     clock: Clock
@@ -42,19 +48,23 @@ class Runtime:
     dialogue: DialogueConfig
     replies: Replies
     evidence: EvidenceStore
-    desk: HandoffDesk
+    desk: Desk
+    agents: AgentService
+    sweeper: Sweeper
+    outbox: OutboxWorker
     orders: OrderProviderFactory
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None, *,
                   database: Database | None = None, models: ModelHolder | None = None,
-                  desk: HandoffDesk | None = None) -> Runtime:
+                  desk: Desk | None = None) -> Runtime:
     """Compose the runtime from settings (the model file must exist; see `ensure_model_file`)."""
     assert settings.policy_file and settings.faq_file
     clock = clock or SystemClock()
     db = database or Database(settings.database_url,
                               busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    replies = Replies(settings.templates_dir, settings.default_locale, settings.shop_name)
+    replies = Replies.from_settings(settings)
+    desk = desk or Desk(settings, clock, replies=replies)
     key = settings.secret_key.get_secret_value()
     return Runtime(
         settings=settings, clock=clock, db=db,
@@ -64,7 +74,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         dialogue=load_dialogue(settings.policy_file.parent / "dialogue.yml"),
         replies=replies,
         evidence=LocalEvidenceStore(settings.evidence_dir),
-        desk=desk or Desk(settings, clock),
+        desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),
+        outbox=OutboxWorker(db, clock),
         orders=lambda session: DbOrderProvider(session, key),
     )
 

@@ -2,7 +2,9 @@
 
 A channel turns a platform update into an `InboundMessage` and gives it to `ChannelIntake`,
 which runs the (synchronous) dialogue engine off the event loop. The engine stores the message
-and writes its replies to the outbox itself, so the adapter only nudges the outbox worker.
+and writes its replies to the outbox itself; the outbox worker wakes when that transaction
+commits, so the adapter has nothing more to do. The composition root builds one intake over the
+one engine and hands it to every channel (the web chat included).
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ def is_store_outage(exc: BaseException) -> bool:
 
 
 class ChannelIntake:
-    """Hands inbound messages to the engine and wakes the outbox after each turn."""
+    """Hands inbound messages to the engine, off the event loop."""
 
-    def __init__(self, handle: Handle, wake: Callable[[], None] | None = None) -> None:
+    def __init__(self, handle: Handle) -> None:
         self._handle = handle
-        self._wake = wake
 
     async def accept(self, message: InboundMessage) -> list[OutboundMessage]:
         """Run one turn; a database outage surfaces as `StoreUnavailable`."""
@@ -42,6 +43,4 @@ class ChannelIntake:
             if is_store_outage(exc):
                 raise StoreUnavailable(str(exc)) from exc
             raise
-        if self._wake is not None:
-            self._wake()
         return replies

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from bot.channels.ledger import event_preview
+from bot.channels.line.preview import event_preview
 from bot.commands import open_database, settings_of
 from handoff.store.inbox import InboxEntry, purge_processed, retry_parked, unfinished
 

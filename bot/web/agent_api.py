@@ -5,16 +5,14 @@ Routes (all JSON, ``Authorization: Bearer <token>`` from ``aftersales agents add
   POST /api/cases/{number}/claim | /messages {"text"} | /notes {"text"} | /transfer {"queue"}
        | /resolve | /handback | /assign {"agent"} (supervisors)
   GET  /api/reports?since=&until=   (ISO dates or instants; supervisors)
-Service errors map to 400/401/403/404/409 with ``{"error": message}``. The sweeper (overdue
-alerts, flow timeouts) runs here as a background task every ``sweep_interval_seconds``.
+Service errors map to 400/401/403/404/409 with ``{"error": message}``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -27,8 +25,6 @@ from bot.http.payloads import read_json
 from bot.runtime import Runtime
 from handoff.agents.reports import build_report
 from handoff.agents.service import AgentApiError, AgentService, Forbidden
-from handoff.desk.desk import Desk
-from handoff.desk.sweeper import Sweeper
 from handoff.store.db import Database
 from handoff.store.models.enums import AgentRole
 from handoff.store.models.people import Agent
@@ -41,13 +37,8 @@ ZONE = web.AppKey("agent_api_zone", ZoneInfo)
 
 
 def setup_agent_api(app: web.Application, runtime: Runtime) -> None:
-    """Mount the agent API on the app and start the sweeper with it."""
-    desk = runtime.desk if isinstance(runtime.desk, Desk) else Desk(runtime.settings,
-                                                                     runtime.clock)
-    add_agent_routes(app, runtime.db, AgentService(desk), runtime.settings.timezone)
-    interval = runtime.settings.sweep_interval_seconds
-    if interval > 0:
-        app.cleanup_ctx.append(_sweeper_ctx(runtime.db, Sweeper(desk), interval))
+    """Mount the agent API on the app, over the runtime's agent service."""
+    add_agent_routes(app, runtime.db, runtime.agents, runtime.settings.timezone)
 
 
 def add_agent_routes(app: web.Application, db: Database, service: AgentService,
@@ -130,28 +121,3 @@ def _instant(raw: str | None, zone: ZoneInfo, default: datetime) -> datetime:
     except ValueError as exc:
         raise ApiError(400, f"not an ISO date: {raw!r}") from exc
     return value if value.tzinfo else value.replace(tzinfo=zone)
-
-
-def _sweeper_ctx(db: Database, sweeper: Sweeper, interval: float,
-                 ) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def ctx(_app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(_sweep_forever(db, sweeper, interval), name="sweeper")
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    return ctx
-
-
-async def _sweep_forever(db: Database, sweeper: Sweeper, interval: float) -> None:
-    def once() -> None:
-        with db.session() as session:
-            sweeper.sweep(session)
-
-    while True:
-        await asyncio.sleep(interval)  # first round after one interval, not during start-up
-        try:
-            await asyncio.to_thread(once)
-        except Exception:
-            log.exception("sweep failed; retrying next round")
-

@@ -1,24 +1,26 @@
-"""The aiohttp application: one `setup_xxx(app, runtime)` line per area.
+"""The aiohttp application: the composition root's services, mounted.
 
-Channels (web chat, LINE, Telegram webhook), the agent API and the console each add their
-routes with one line below; `setup_outbox` comes last so it sees every channel's sender.
+The engine (`Bot`) is built once; every channel gets its ``handle`` and hands back a
+`ChannelMount` (routes, background work) that the app installs. The agent API, the NLU API and
+the console add their routes; the background jobs (the one outbox worker, the sweeper) start and
+stop with the app.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.channels.line.setup import setup_line
-from bot.channels.telegram.setup import setup_telegram
-from bot.channels.webchat.api import setup_webchat
+from bot.channels.line.setup import line_mount
+from bot.channels.telegram.setup import telegram_mount
+from bot.channels.webchat.api import webchat_mount
 from bot.engine.bot import Bot
 from bot.http.errors import json_errors
 from bot.runtime import Runtime, install
 from bot.web.agent_api import setup_agent_api
+from bot.web.background import background_jobs
 from bot.web.console import setup_console
-from bot.web.keys import BOT, RUNTIME, SENDERS
+from bot.web.keys import BOT, RUNTIME
 from bot.web.nlu_api import setup_nlu_api
-from bot.web.outbox import setup_outbox
 
 _FORM_OVERHEAD = 64 * 1024  # multipart headers and text fields around the photo
 
@@ -28,17 +30,17 @@ def create_app(runtime: Runtime) -> web.Application:
     install(runtime)
     app = web.Application(middlewares=[json_errors],
                           client_max_size=runtime.settings.evidence_max_bytes + _FORM_OVERHEAD)
-    app[RUNTIME] = runtime
-    app[BOT] = Bot(runtime)
-    app[SENDERS] = {}
+    engine = Bot(runtime)
+    app[RUNTIME], app[BOT] = runtime, engine
     app.router.add_get("/healthz", _health)
-    setup_webchat(app, runtime)
-    setup_telegram(app, runtime)
-    setup_line(app, runtime)
+    for mount in (webchat_mount(runtime, engine.handle), telegram_mount(runtime, engine.handle),
+                  line_mount(runtime, engine.handle)):
+        if mount is not None:
+            mount.install(app)
     setup_nlu_api(app, runtime)
     setup_agent_api(app, runtime)
     setup_console(app, runtime)
-    setup_outbox(app, runtime)
+    app.cleanup_ctx.extend(background_jobs(runtime))
     return app
 
 

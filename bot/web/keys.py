@@ -1,4 +1,4 @@
-"""Typed application keys shared by the web modules."""
+"""Typed application keys of the web app (channels keep their own keys)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from aiohttp import web
 
 from bot.engine.bot import Bot
 from bot.runtime import Runtime
-from handoff.store.outbox import Sender
 
 RUNTIME = web.AppKey("runtime", Runtime)
 BOT = web.AppKey("bot", Bot)
-SENDERS = web.AppKey("senders", dict[str, Sender])

@@ -11,7 +11,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-_CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
+_CHECKOUT_ROOT = Path(__file__).resolve().parents[2]
 _SHARE_ROOT = Path(sys.prefix) / "share" / "aftersales-bot"
 
 

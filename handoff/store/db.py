@@ -9,7 +9,7 @@ PostgreSQL is the scale path through the same ``DATABASE_URL``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ class Database:
         self.url = url
         self.engine = _make_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._commit_hooks: list[Callable[[Session], None]] = []
+        event.listen(self._factory, "after_commit", self._after_commit)
 
     @property
     def dialect(self) -> str:
@@ -40,6 +42,19 @@ class Database:
     def new_session(self) -> Session:
         """A bare session, for callers that manage transactions themselves."""
         return self._factory()
+
+    def add_commit_hook(self, hook: Callable[[Session], None]) -> None:
+        """Call ``hook(session)`` after every commit of a session of this database (from the
+        committing thread): how the outbox worker learns at once that a reply was queued."""
+        self._commit_hooks.append(hook)
+
+    def remove_commit_hook(self, hook: Callable[[Session], None]) -> None:
+        if hook in self._commit_hooks:
+            self._commit_hooks.remove(hook)
+
+    def _after_commit(self, session: Session) -> None:
+        for hook in tuple(self._commit_hooks):
+            hook(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -35,6 +35,7 @@ from handoff.store.reply import OutboundMessage
 
 log = logging.getLogger(__name__)
 
+_QUEUED = "outbox_queued"  # session.info flag: this transaction queued a reply
 LEASE = timedelta(minutes=2)  # a crashed worker's lease expires, and the row is retried
 MAX_BACKOFF = timedelta(minutes=30)
 
@@ -75,6 +76,7 @@ def enqueue(session: Session, *, channel: str, recipient: str, payload: dict[str
                         created_at=now, status=OutboxStatus.PENDING)
     session.add(row)
     session.flush()
+    session.info[_QUEUED] = True
     return row
 
 
@@ -168,13 +170,39 @@ class OutboxWorker:
     ``run_once`` is what tests call (with a moved clock); ``run`` loops until cancelled.
     """
 
-    def __init__(self, database: Database, clock: Clock, senders: Mapping[str, Sender],
-                 poll_interval: float = 0.5) -> None:
+    def __init__(self, database: Database, clock: Clock,
+                 senders: Mapping[str, Sender] | None = None, poll_interval: float = 0.5) -> None:
         self._db = database
         self._clock = clock
-        self._senders = dict(senders)
+        self._senders = dict(senders or {})
         self._poll = poll_interval
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.wakeup = asyncio.Event()
+
+    def register(self, channel: str, sender: Sender) -> None:
+        """Deliver ``channel``'s rows through ``sender`` (each channel registers once)."""
+        self._senders[channel] = sender
+
+    def wake(self) -> None:
+        """Start a round now instead of at the next poll. Safe from any thread."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self.wakeup.set()
+        else:
+            loop.call_soon_threadsafe(self.wakeup.set)
+
+    def _on_commit(self, session: Session) -> None:
+        # Every transaction that queued a reply wakes the worker once it is committed (an
+        # uncommitted row would not be leased yet), whoever queued it: a turn, an agent's
+        # reply from the API, the console or a Telegram topic, the sweeper.
+        if session.info.pop(_QUEUED, False):
+            self.wake()
 
     async def run_once(self) -> int:
         """Attempt every due delivery once; returns how many were sent.
@@ -202,14 +230,20 @@ class OutboxWorker:
         return len(group)
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("outbox round failed; retrying")
-            self.wakeup.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), timeout=self._poll)
+        self._loop = asyncio.get_running_loop()
+        self._db.add_commit_hook(self._on_commit)
+        try:
+            while True:
+                self.wakeup.clear()
+                try:
+                    await self.run_once()
+                except Exception:
+                    log.exception("outbox round failed; retrying")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wakeup.wait(), timeout=self._poll)
+        finally:
+            self._db.remove_commit_hook(self._on_commit)
+            self._loop = None
 
     def _lease(self) -> list[Delivery]:
         with self._db.session() as session:

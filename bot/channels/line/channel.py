@@ -1,5 +1,4 @@
-"""The LINE channel as one object: webhook route, inbox worker, Messaging API client, outbox
-worker.
+"""The LINE channel as one object: webhook route, inbox worker, Messaging API client, sender.
 
 ``LINE_API_BASE_URL`` replaces both Messaging API hosts (``api.line.me`` and, for image
 content, ``api-data.line.me``) so tests can point the client at a local server; with the
@@ -21,13 +20,15 @@ from linebot.v3.messaging import (
 )
 from sqlalchemy import update
 
+from bot.channels.inbox import EventInbox
 from bot.channels.intake import ChannelIntake, Handle
-from bot.channels.ledger import DeliveryLedger, EventInbox
+from bot.channels.ledger import DeliveryLedger
 from bot.channels.line.convert import CHANNEL
 from bot.channels.line.inbox import SWEEP_SECONDS, LineInboxWorker
 from bot.channels.line.sender import LineSender, ReplyTokens
 from bot.channels.line.turns import LineTurns
 from bot.channels.line.webhook import LineWebhook
+from bot.channels.mount import ChannelMount
 from handoff.config.settings import Settings
 from handoff.store.clock import Clock
 from handoff.store.db import Database
@@ -46,9 +47,9 @@ class LineChannel:
     """Runs the LINE side of the product on the web app."""
 
     def __init__(self, settings: Settings, database: Database, clock: Clock,
-                 handle: Handle, *, run_outbox: bool = True,
+                 handle: Handle, outbox: OutboxWorker, *,
                  inbox_sweep_seconds: float = SWEEP_SECONDS) -> None:
-        """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
+        """Replies leave through ``outbox`` (the one worker; its owner runs it)."""
         if settings.line_channel_secret is None or settings.line_channel_access_token is None:
             raise LineConfigError("LINE needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
         self._settings = settings
@@ -56,21 +57,20 @@ class LineChannel:
         self._client: AsyncApiClient | None = None
         self.tokens = ReplyTokens(clock)
         self.sender = _LazySender(self)
-        self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
+        outbox.register(CHANNEL, self.sender)
         ledger = DeliveryLedger(database, clock)
         inbox = EventInbox(database, clock, CHANNEL, settings.inbox_max_failures)
         turns = LineTurns(
-            ledger, ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None),
+            ledger, ChannelIntake(handle),
             self.blob, self.set_reachable)
         self.inbox_worker = LineInboxWorker(inbox, turns.process, inbox_sweep_seconds)
         self.webhook = LineWebhook(settings.line_channel_secret.get_secret_value(), ledger,
                                    inbox, self.tokens, self.inbox_worker.wakeup.set)
         self._tasks: list[asyncio.Task[None]] = []
 
-    def attach(self, app: web.Application) -> None:
-        """Mount ``POST /line/webhook`` and start/stop with ``app``."""
-        app.router.add_post(WEBHOOK_PATH, self.webhook.handle)
-        app.cleanup_ctx.append(self._lifespan)
+    def mount(self) -> ChannelMount:
+        """``POST /line/webhook``, and the inbox worker run with the app."""
+        return ChannelMount((web.post(WEBHOOK_PATH, self.webhook.handle),), (self._lifespan,))
 
     async def _lifespan(self, _app: web.Application) -> AsyncIterator[None]:
         await self.start()
@@ -78,12 +78,10 @@ class LineChannel:
         await self.stop()
 
     async def start(self) -> None:
-        """Open the API client and start the workers (the inbox worker first takes whatever a
-        previous process left pending)."""
+        """Open the API client and start the inbox worker (it first takes whatever a previous
+        process left pending)."""
         self._client = AsyncApiClient(self._configuration())
         self._tasks.append(asyncio.create_task(self.inbox_worker.run(), name="line-inbox"))
-        if self.worker is not None:
-            self._tasks.append(asyncio.create_task(self.worker.run(), name="line-outbox"))
 
     async def drain(self) -> None:
         """Run the turns of every event due in the inbox now (at shutdown, and in tests)."""

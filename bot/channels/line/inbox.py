@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from linebot.v3.webhooks import Event
 
+from bot.channels.inbox import EventInbox
 from bot.channels.intake import StoreUnavailable
-from bot.channels.ledger import EventInbox
 from handoff.store.inbox import PendingEvent
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,9 @@ from typing import Any
 from aiohttp import web
 from linebot.v3.webhooks import Event
 
+from bot.channels.inbox import EventInbox
 from bot.channels.intake import StoreUnavailable
-from bot.channels.ledger import DeliveryLedger, EventInbox
+from bot.channels.ledger import DeliveryLedger
 from bot.channels.line.convert import event_key, recipient_of
 from bot.channels.line.sender import ReplyTokens
 from bot.channels.line.signature import is_valid

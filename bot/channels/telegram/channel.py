@@ -1,4 +1,4 @@
-"""The Telegram channel as one object: bot, dispatcher, outbox worker, polling or webhook.
+"""The Telegram channel as one object: bot, dispatcher, sender, polling or webhook.
 
 Webhook mode when ``TELEGRAM_WEBHOOK_URL`` is set (the route is that URL's path on the product's
 aiohttp app), long polling otherwise. ``TELEGRAM_API_BASE_URL`` points aiogram at another Bot
@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.channels.intake import ChannelIntake, Handle
 from bot.channels.ledger import DeliveryLedger
+from bot.channels.mount import ChannelMount
 from bot.channels.telegram.convert import CHANNEL
 from bot.channels.telegram.limits import SendLimiter
 from bot.channels.telegram.middleware import OncePerUpdate
@@ -56,29 +57,30 @@ class TelegramChannel:
     """Runs the Telegram side of the product next to the web app."""
 
     def __init__(self, settings: Settings, database: Database, clock: Clock, handle: Handle,
-                 *, limiter: SendLimiter | None = None, polling_timeout: int = 10,
-                 run_outbox: bool = True) -> None:
-        """``run_outbox=False`` when the app's shared outbox worker delivers via `sender`."""
+                 outbox: OutboxWorker, *, limiter: SendLimiter | None = None,
+                 polling_timeout: int = 10) -> None:
+        """Replies leave through ``outbox`` (the one worker; its owner runs it)."""
         self.settings = settings
         self.bot = build_bot(settings)
         self.limiter = limiter or SendLimiter()  # shared with the agent group's posts
         self.sender = TelegramSender(self.bot, self.limiter)
-        self.worker = OutboxWorker(database, clock, {CHANNEL: self.sender}) if run_outbox else None
-        self.intake = ChannelIntake(handle, wake=self.worker.wakeup.set if self.worker else None)
+        outbox.register(CHANNEL, self.sender)
+        self.intake = ChannelIntake(handle)
         self.webhook_mode = bool(settings.telegram_webhook_url)
         self.dispatcher = build_dispatcher(
             DeliveryLedger(database, clock), self.intake, hold_on_outage=not self.webhook_mode)
         self._polling_timeout = polling_timeout
         self._tasks: list[asyncio.Task[None]] = []
 
-    def attach(self, app: web.Application) -> None:
-        """Mount the webhook route (webhook mode) and start/stop with ``app``."""
+    def mount(self) -> ChannelMount:
+        """The webhook route (webhook mode) and polling/webhook set-up run with the app."""
+        routes: tuple[web.RouteDef, ...] = ()
         if self.webhook_mode:
             secret = self.settings.telegram_webhook_secret
             handler = TelegramWebhook(self.dispatcher, self.bot,
                                       secret.get_secret_value() if secret else "")
-            handler.mount(app, webhook_path(self.settings.telegram_webhook_url))
-        app.cleanup_ctx.append(self._lifespan)
+            routes = (web.post(webhook_path(self.settings.telegram_webhook_url), handler.handle),)
+        return ChannelMount(routes, (self._lifespan,))
 
     async def _lifespan(self, _app: web.Application) -> AsyncIterator[None]:
         await self.start()
@@ -86,16 +88,14 @@ class TelegramChannel:
         await self.stop()
 
     async def start(self) -> None:
-        """Start the outbox worker, then register the webhook or begin long polling."""
-        if self.worker is not None:
-            self._tasks.append(asyncio.create_task(self.worker.run(), name="telegram-outbox"))
+        """Register the webhook or begin long polling."""
         if self.webhook_mode:
             await self._set_webhook()
         else:
             self._tasks.append(asyncio.create_task(self._poll(), name="telegram-polling"))
 
     async def stop(self) -> None:
-        """Stop polling and the worker, and close the bot's HTTP session."""
+        """Stop polling and close the bot's HTTP session."""
         if not self.webhook_mode:
             # Cancelling start_polling's task would orphan its inner polling task: ask it.
             with contextlib.suppress(RuntimeError):  # polling had not started yet

@@ -1,30 +1,28 @@
-"""``setup_telegram(app, runtime)``: the Telegram channel on the product's web app.
+"""``telegram_mount(runtime, handle)``: the Telegram channel, for the product's web app.
 
 Only when ``TELEGRAM_BOT_TOKEN`` is set: webhook route or long polling (started and stopped
-with the app, so ``aftersales serve`` runs it), and the channel's sender registered for the
-app's shared outbox worker. With ``TELEGRAM_AGENT_CHAT_ID`` also the agent group.
+with the app, so ``aftersales serve`` runs it), the channel's sender registered with the one
+outbox worker, and with ``TELEGRAM_AGENT_CHAT_ID`` also the agent group.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.channels.telegram.agents.setup import setup_agent_group
+from bot.channels.intake import Handle
+from bot.channels.mount import ChannelMount
+from bot.channels.telegram.agents.setup import agent_group_mount
 from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.convert import CHANNEL
 from bot.runtime import Runtime
-from bot.web.keys import BOT, SENDERS
 
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
 
 
-def setup_telegram(app: web.Application, runtime: Runtime) -> None:
-    """Call before ``setup_outbox`` (it reads the registered senders)."""
+def telegram_mount(runtime: Runtime, handle: Handle) -> ChannelMount | None:
     if runtime.settings.telegram_bot_token is None:
-        return
-    channel = TelegramChannel(runtime.settings, runtime.db, runtime.clock, app[BOT].handle,
-                              run_outbox=False)
-    app[SENDERS][CHANNEL] = channel.sender
-    app[TELEGRAM] = channel
-    setup_agent_group(app, runtime, channel)
-    channel.attach(app)
+        return None
+    channel = TelegramChannel(runtime.settings, runtime.db, runtime.clock, handle,
+                              runtime.outbox)
+    group = agent_group_mount(runtime, channel)
+    # The group's router joins the dispatcher before polling starts: mount it first.
+    return group + channel.mount() + ChannelMount(exposed={TELEGRAM: channel})

@@ -53,7 +53,3 @@ class TelegramWebhook(SimpleRequestHandler):
         except (ValueError, ValidationError) as exc:
             log.warning("telegram webhook: not an update: %s", exc)
             return web.Response(status=400, text="not a Telegram update")
-
-    def mount(self, app: web.Application, path: str) -> None:
-        """Add the POST route (the bot's session is closed by the channel, not the app)."""
-        app.router.add_post(path, self.handle)

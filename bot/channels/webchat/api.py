@@ -1,6 +1,6 @@
 """The web chat channel: a JSON/multipart API the widget (and any website) talks to, and the
-widget page itself. Thin: it validates input, turns it into an `InboundMessage`, and calls
-`Bot.handle` in a thread.
+widget page itself. Thin: it validates input, turns it into an `InboundMessage`, and gives it
+to the engine through the same `ChannelIntake` as every other channel.
 
 ``POST /webchat/api/messages``  ``{"user_id", "text", "message_id"?}`` (or multipart + ``photo``)
     → this turn's replies, each with its stored message ``id``
@@ -25,6 +25,8 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from bot.channels.intake import ChannelIntake, Handle, StoreUnavailable
+from bot.channels.mount import ChannelMount
 from bot.channels.webchat.token import (
     CHANNEL,
     admit_post,
@@ -44,10 +46,20 @@ from bot.http.errors import ApiError
 from bot.http.payloads import read_json
 from bot.messages import Attachment, AttachmentKind, InboundMessage
 from bot.runtime import Runtime
-from bot.web.keys import BOT, RUNTIME, SENDERS
 from handoff.config.templating import environment
 
 _MAX_ID = 128
+
+
+@dataclass(frozen=True)
+class Webchat:
+    """What the web chat's handlers need: the runtime and the intake to the engine."""
+
+    runtime: Runtime
+    intake: ChannelIntake
+
+
+WEBCHAT = web.AppKey("webchat", Webchat)
 
 
 class WebchatSender:
@@ -126,14 +138,18 @@ def _photo(data: bytes, runtime: Runtime) -> Attachment:
 
 
 async def post_message(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
+    chat = request.app[WEBCHAT]
+    runtime = chat.runtime
     after = _after(request)
     body, photo = await _read_body(request, runtime)
     message = _inbound(body, photo, runtime)
     presented = presented_token(request, _field(body, "token", required=False))
     # Checked before Bot.handle: a refused caller leaves no trace in the store.
     token = await asyncio.to_thread(admit_post, runtime, message.external_id, presented)
-    replies = await asyncio.to_thread(request.app[BOT].handle, message)
+    try:
+        replies = await chat.intake.accept(message)
+    except StoreUnavailable as exc:
+        raise ApiError(503, "the store is unavailable: retry with the same message_id") from exc
     turn = await asyncio.to_thread(_turn, runtime, message, after)
     return web.json_response({
         "replies": [dict(reply.to_payload(), id=message_id)
@@ -172,7 +188,7 @@ def _after(request: web.Request) -> int:
 
 
 async def get_messages(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
+    runtime = request.app[WEBCHAT].runtime
     user_id = request.query.get("user_id", "")
     if not user_id or len(user_id) > _MAX_ID:
         raise ApiError(400, '"user_id" query parameter is required')
@@ -191,7 +207,7 @@ def _poll(runtime: Runtime, user_id: str, after: int) -> dict[str, Any]:
 
 
 async def page(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
+    runtime = request.app[WEBCHAT].runtime
     html = environment(runtime.settings.templates_dir).get_template("webchat/index.html").render(
         shop_name=runtime.settings.shop_name, locale=runtime.settings.default_locale,
         poll_ms=int(runtime.dialogue.webchat_poll_seconds * 1000),
@@ -199,13 +215,15 @@ async def page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html")
 
 
-def setup_webchat(app: web.Application, runtime: Runtime) -> None:
-    """Mount the web chat routes and register its outbox sender."""
-    app.router.add_post("/webchat/api/messages", post_message)
-    app.router.add_get("/webchat/api/messages", get_messages)
-    app.router.add_get("/webchat/", page)
-    app.router.add_get("/webchat", _redirect)
-    app[SENDERS][CHANNEL] = WebchatSender()
+def webchat_mount(runtime: Runtime, handle: Handle) -> ChannelMount:
+    """The web chat routes; its sender joins the outbox (the widget polls, so a stored reply
+    counts as delivered)."""
+    runtime.outbox.register(CHANNEL, WebchatSender())
+    return ChannelMount(
+        routes=(web.post("/webchat/api/messages", post_message),
+                web.get("/webchat/api/messages", get_messages),
+                web.get("/webchat/", page), web.get("/webchat", _redirect)),
+        exposed={WEBCHAT: Webchat(runtime, ChannelIntake(handle))})
 
 
 async def _redirect(request: web.Request) -> web.Response:

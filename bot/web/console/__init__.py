@@ -18,7 +18,7 @@ from bot.web.console.live import setup_live
 from bot.web.console.pages_agent import setup_agent_pages
 from bot.web.console.pages_supervisor import setup_supervisor
 from bot.web.console.pages_trainer import setup_trainer
-from bot.web.console.service import AGENT_SERVICE, build_agent_service
+from bot.web.console.service import AGENT_SERVICE
 from bot.web.console.sessions import Signer
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -32,7 +32,7 @@ def create_console(runtime: ConsoleRuntime) -> web.Application:
     console[SIGNER] = Signer(settings.secret_key.get_secret_value())
     console[RETRAINER] = Retrainer(settings.training_data_dir, settings.nlu_model_path,
                                    settings.var_dir / "nlu_review")
-    console[AGENT_SERVICE] = build_agent_service(runtime)
+    console[AGENT_SERVICE] = runtime.agents
     console.on_cleanup.append(_stop_retrain)
     setup_auth(console)
     setup_live(console)

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.review.jobs import ModelSlot, Retrainer
 from bot.web.console.sessions import ConsoleSession, Signer
+from handoff.agents.service import AgentService
 from handoff.config.settings import Settings
 from handoff.config.templating import environment
 from handoff.store.clock import Clock
@@ -29,6 +30,8 @@ class ConsoleRuntime(Protocol):
     def clock(self) -> Clock: ...
     @property
     def models(self) -> ModelSlot: ...
+    @property
+    def agents(self) -> AgentService: ...
 
 
 RUNTIME = web.AppKey("console_runtime", ConsoleRuntime)

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.channels.ledger import event_preview
+from bot.channels.line.preview import event_preview
 from bot.web.console import charts
 from bot.web.console.common import PREFIX, render, require_role, runtime_of, see_other
 from bot.web.console.floor import daily_reports, overdue_cases, queue_depths, today_report

@@ -11,7 +11,6 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot.web.console.common import (
-    ConsoleRuntime,
     forbidden,
     not_found,
     render,
@@ -26,19 +25,10 @@ from handoff.agents.service import (
     NotFound,
     Unauthorized,
 )
-from handoff.desk.desk import Desk
 from handoff.store.models import Agent
 
 T = TypeVar("T")
 AGENT_SERVICE = web.AppKey("console_agent_service", AgentService)
-
-
-def build_agent_service(runtime: ConsoleRuntime) -> AgentService:
-    """An AgentService over the runtime's desk (or a desk of the same settings and clock)."""
-    desk = getattr(runtime, "desk", None)
-    if not isinstance(desk, Desk):
-        desk = Desk(runtime.settings, runtime.clock)
-    return AgentService(desk)
 
 
 def agent_service(request: web.Request) -> AgentService:

@@ -3,6 +3,7 @@ running Telegram channel pointed at it."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import random
 import uuid
@@ -12,13 +13,15 @@ from typing import Any
 
 import pytest
 
-from bot.channels import telegram_channel
 from bot.channels.intake import Handle
+from bot.channels.telegram import channel as telegram_channel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.limits import SendLimiter
 from handoff.config.settings import Settings
 from handoff.store.clock import Clock
 from handoff.store.db import Database
+from handoff.store.outbox import OutboxWorker
+from tests.bot.channels.loopback import delivering
 from tests.bot.channels.tg_emulator import Emulator, install_reason
 
 FAST_PACING = 0.02  # per-chat interval in tests; the limiter's own tests use the real 1 s
@@ -54,20 +57,22 @@ async def polling_channel(tmp_path: Path) -> AsyncIterator[
         Callable[[Database, Clock, Handle, str, str], object]]:
     """Starts TelegramChannels in polling mode; stops them after the test."""
     started: list[TelegramChannel] = []
+    async with contextlib.AsyncExitStack() as stack:
 
-    async def start(database: Database, clock: Clock, handle: Handle, token: str,
-                    base_url: str) -> TelegramChannel:
-        settings = telegram_settings(tmp_path, database, token, base_url)
-        channel = TelegramChannel(settings, database, clock, handle,
-                                  limiter=SendLimiter(per_chat_interval=FAST_PACING),
-                                  polling_timeout=1)
-        await channel.start()
-        started.append(channel)
-        return channel
+        async def start(database: Database, clock: Clock, handle: Handle, token: str,
+                        base_url: str) -> TelegramChannel:
+            settings = telegram_settings(tmp_path, database, token, base_url)
+            outbox = await stack.enter_async_context(delivering(OutboxWorker(database, clock)))
+            channel = TelegramChannel(settings, database, clock, handle, outbox,
+                                      limiter=SendLimiter(per_chat_interval=FAST_PACING),
+                                      polling_timeout=1)
+            await channel.start()
+            started.append(channel)
+            return channel
 
-    yield start
-    for channel in started:
-        await channel.stop()
+        yield start
+        for channel in started:
+            await channel.stop()
 
 
 @pytest.fixture

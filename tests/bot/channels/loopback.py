@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
 
+from handoff.store.outbox import OutboxWorker
 from tests.bot.channels.tg_emulator import free_port
 
 
@@ -33,3 +35,16 @@ async def eventually(predicate: Callable[[], bool], timeout: float = 5.0) -> Non
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.02)
+
+
+@asynccontextmanager
+async def delivering(worker: OutboxWorker) -> AsyncIterator[OutboxWorker]:
+    """Run the outbox worker a channel under test registered its sender with (in the product
+    the app runs the one worker)."""
+    task = asyncio.create_task(worker.run(), name="test-outbox")
+    try:
+        yield worker
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

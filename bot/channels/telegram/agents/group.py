@@ -24,7 +24,6 @@ from bot.evidence import EvidenceStore
 from handoff.agents.mirror import AgentGroupTexts, PendingTopic, TopicMirror
 from handoff.agents.service import AgentService
 from handoff.agents.topic_actions import TopicActions, TopicPost
-from handoff.desk.desk import Desk
 from handoff.store.clock import Clock
 from handoff.store.db import Database
 
@@ -36,15 +35,13 @@ TOPIC_FAILURES = (AiogramError, ClientError, TimeoutError)
 class AgentGroup:
     """Keeps the agent chat's topics in step with the cases; ``run_once`` is what tests call."""
 
-    def __init__(self, chat_id: int, database: Database, clock: Clock, bot: Bot, desk: Desk,
-                 evidence: EvidenceStore, limiter: SendLimiter, *,
-                 poll_interval: float = 2.0) -> None:
-        texts = AgentGroupTexts(desk.settings.templates_dir, desk.settings.default_locale)
+    def __init__(self, chat_id: int, database: Database, clock: Clock, bot: Bot,
+                 agents: AgentService, texts: AgentGroupTexts, evidence: EvidenceStore,
+                 limiter: SendLimiter, *, poll_interval: float = 2.0) -> None:
         self.chat_id = chat_id
         self.mirror = TopicMirror(chat_id, AGENTS_CHANNEL, texts)
-        self.actions = TopicActions(AgentService(desk), self.mirror, texts)
+        self.actions = TopicActions(agents, self.mirror, texts)
         self.sender = TopicSender(bot, evidence, limiter)
-        self.wake: Callable[[], None] | None = None  # nudges the outbox after queueing
         self._db, self._clock, self._bot, self._limiter = database, clock, bot, limiter
         self._poll = poll_interval
 
@@ -53,10 +50,7 @@ class AgentGroup:
         for pending in await asyncio.to_thread(self._reserve):
             if not await self._open(pending):
                 break  # Telegram is unreachable or asks us to wait: try again next round
-        queued = await asyncio.to_thread(self._sync)
-        if queued and self.wake is not None:
-            self.wake()
-        return queued
+        return await asyncio.to_thread(self._sync)
 
     async def run(self) -> None:
         while True:
@@ -69,10 +63,7 @@ class AgentGroup:
     def act(self, post: TopicPost) -> str | None:
         """An agent's post in a topic, in one transaction (see `TopicActions.handle`)."""
         with self._db.session() as session:
-            answer = self.actions.handle(session, post, self._clock.now())
-        if self.wake is not None:
-            self.wake()
-        return answer
+            return self.actions.handle(session, post, self._clock.now())
 
     async def _open(self, pending: PendingTopic) -> bool:
         await self._limiter.wait_turn(str(self.chat_id))

@@ -4,6 +4,7 @@ parked for an operator instead of holding the customer back. On SQLite and Postg
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -33,9 +34,10 @@ from handoff.store.inbox import (
     unfinished,
 )
 from handoff.store.models import ChannelInboxEntry, Message
+from handoff.store.outbox import OutboxWorker
 from tests.bot.channels.line_events import USER_ID, signed, text_event
 from tests.bot.channels.local_line_api import LocalLineApi
-from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.loopback import delivering, eventually, serving
 from tests.bot.channels.scripted_engine import Script, ScriptedEngine
 
 SECRET = "3e2d1c0b9a8f7e6d5c4b3a2918273645"
@@ -58,6 +60,10 @@ def chokes_on_stickers(message: InboundMessage) -> list[OutboundMessage]:
     return echo(message)
 
 
+OUTBOX_OF: weakref.WeakKeyDictionary[LineChannel, OutboxWorker] = weakref.WeakKeyDictionary()
+"""Each test process's one outbox worker, run only while the process runs (see `running`)."""
+
+
 @dataclass
 class Deployment:
     """LINE's side (the API stand-in) and what a process of ours needs: settings and store."""
@@ -76,8 +82,11 @@ class Deployment:
                 **overrides: object) -> tuple[LineChannel, ScriptedEngine]:
         settings = self.settings(database, **overrides)
         engine = ScriptedEngine(database, SystemClock(), script)
-        return LineChannel(settings, database, SystemClock(), engine.handle,
-                           inbox_sweep_seconds=FAST_SWEEP), engine
+        outbox = OutboxWorker(database, SystemClock())
+        channel = LineChannel(settings, database, SystemClock(), engine.handle, outbox,
+                              inbox_sweep_seconds=FAST_SWEEP)
+        OUTBOX_OF[channel] = outbox
+        return channel, engine
 
 
 @pytest.fixture
@@ -90,10 +99,11 @@ async def line(tmp_path: Path) -> AsyncIterator[Deployment]:
 
 @asynccontextmanager
 async def running(channel: LineChannel) -> AsyncIterator[str]:
-    """The channel on a web app with its lifespan (workers started, drained at the end)."""
+    """The channel on a web app with its lifespan (workers started, drained at the end) and
+    the process's outbox worker delivering."""
     app = web.Application()
-    channel.attach(app)
-    async with serving(app) as url:
+    channel.mount().install(app)
+    async with delivering(OUTBOX_OF[channel]), serving(app) as url:
         yield url
 
 

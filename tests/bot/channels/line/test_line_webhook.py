@@ -19,6 +19,7 @@ from handoff.config.settings import Settings
 from handoff.store.clock import SystemClock
 from handoff.store.db import Database
 from handoff.store.models import Customer, Message, OutboxMessage, ProcessedEvent
+from handoff.store.outbox import OutboxWorker
 from tests.bot.channels.line_events import (
     USER_ID,
     follow_event,
@@ -29,7 +30,7 @@ from tests.bot.channels.line_events import (
     unfollow_event,
 )
 from tests.bot.channels.local_line_api import LocalLineApi
-from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.loopback import delivering, eventually, serving
 from tests.bot.channels.scripted_engine import ScriptedEngine
 
 SECRET = "8c5b1d0e4f3a2b1c9d8e7f6a5b4c3d2e"
@@ -70,10 +71,11 @@ async def line_bot(tmp_path: Path, sqlite_db: Database) -> AsyncIterator[LineBot
             "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
             "LINE_API_BASE_URL": api_url})
         engine = ScriptedEngine(sqlite_db, SystemClock(), menu_script)
-        channel = LineChannel(settings, sqlite_db, SystemClock(), engine.handle)
+        outbox = OutboxWorker(sqlite_db, SystemClock())
+        channel = LineChannel(settings, sqlite_db, SystemClock(), engine.handle, outbox)
         app = web.Application()
-        channel.attach(app)
-        async with serving(app) as url:
+        channel.mount().install(app)
+        async with delivering(outbox), serving(app) as url:
             yield LineBot(url, api, channel, engine)
         assert api.invalid == []
 
@@ -199,9 +201,10 @@ async def test_store_down_answers_503_so_line_redelivers(tmp_path: Path) -> None
         "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "LINE_API_BASE_URL": "http://127.0.0.1:9"})
     engine = ScriptedEngine(down, SystemClock(), menu_script)
-    channel = LineChannel(settings, down, SystemClock(), engine.handle)
+    channel = LineChannel(settings, down, SystemClock(), engine.handle,
+                          OutboxWorker(down, SystemClock()))
     app = web.Application()
-    channel.attach(app)
+    channel.mount().install(app)
     async with serving(app) as url, aiohttp.ClientSession() as session:
         body, headers = signed(SECRET, text_event("在嗎"))
         async with session.post(url + "/line/webhook", data=body, headers=headers) as resp:

@@ -14,9 +14,10 @@ from bot.channels.telegram.limits import SendLimiter
 from bot.messages import AttachmentKind, InboundMessage, OutboundMessage
 from handoff.store.clock import SystemClock
 from handoff.store.db import Database
+from handoff.store.outbox import OutboxWorker
 from tests.bot.channels.conftest import FAST_PACING, telegram_settings
 from tests.bot.channels.local_bot_api import LocalBotApi
-from tests.bot.channels.loopback import eventually, serving
+from tests.bot.channels.loopback import delivering, eventually, serving
 from tests.bot.channels.scripted_engine import ScriptedEngine
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8 + b"\xff\xd9"
@@ -48,12 +49,14 @@ async def channel_on_local_api(tmp_path: Path, sqlite_db: Database,
     async with serving(api.app()) as url:
         engine = ScriptedEngine(sqlite_db, SystemClock(), thanks)
         settings = telegram_settings(tmp_path, sqlite_db, bot_token, url)
-        channel = TelegramChannel(settings, sqlite_db, SystemClock(), engine.handle,
+        outbox = OutboxWorker(sqlite_db, SystemClock())
+        channel = TelegramChannel(settings, sqlite_db, SystemClock(), engine.handle, outbox,
                                   limiter=SendLimiter(per_chat_interval=FAST_PACING),
                                   polling_timeout=1)
         await channel.start()
         try:
-            yield api, engine
+            async with delivering(outbox):
+                yield api, engine
         finally:
             await channel.stop()
 

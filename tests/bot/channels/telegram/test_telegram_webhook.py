@@ -19,8 +19,9 @@ from bot.messages import InboundMessage, OutboundMessage
 from handoff.store.clock import SystemClock
 from handoff.store.db import Database
 from handoff.store.models import Message, OutboxMessage
+from handoff.store.outbox import OutboxWorker
 from tests.bot.channels.conftest import FAST_PACING, telegram_settings
-from tests.bot.channels.loopback import serving
+from tests.bot.channels.loopback import delivering, serving
 from tests.bot.channels.scripted_engine import ScriptedEngine
 from tests.bot.channels.tg_emulator import Emulator, TelegramCustomer, free_port
 
@@ -63,10 +64,13 @@ async def webhook_bot(tmp_path: Path, sqlite_db: Database, telegram_emulator: Em
             tmp_path, database, bot_token, telegram_emulator.base_url,
             TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}{PATH}",
             TELEGRAM_WEBHOOK_SECRET=SECRET)
-        channel = TelegramChannel(settings, database, SystemClock(), handle,
+        outbox = OutboxWorker(database, SystemClock())
+        channel = TelegramChannel(settings, database, SystemClock(), handle, outbox,
                                   limiter=SendLimiter(per_chat_interval=FAST_PACING))
         app = web.Application()
-        channel.attach(app)
+        channel.mount().install(app)
+        contexts.append(delivering(outbox))
+        await contexts[-1].__aenter__()
         context = serving(app, port)
         url = await context.__aenter__()
         contexts.append(context)

@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiohttp
 from aiohttp import web
 
 from handoff.agents.auth import hash_password
+from handoff.agents.service import AgentService
 from handoff.config.settings import Settings
+from handoff.desk.desk import Desk
 from handoff.store.clock import Clock
 from handoff.store.db import Database
 from handoff.store.models import Agent, AgentRole
@@ -89,3 +91,7 @@ class Runtime:
     db: Database
     clock: Clock
     models: Holder
+    agents: AgentService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.agents = AgentService(Desk(self.settings, self.clock))
