@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nlu
+from nlu import save_model
 
 if TYPE_CHECKING:
     from nlu import NluModel
@@ -52,7 +53,7 @@ def train_model_file(training_data_dir: Path, out: Path) -> Path:
         lexicon=load_yaml(lexicon) if lexicon.exists() else None,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(out)
+    save_model(model, Path(out))
     return out
 
 

@@ -2,14 +2,14 @@
 
 Public API::
 
-    from nlu import load_model, train_model, load_examples
+    from nlu import load_model, save_model, train_model, load_examples
     model = load_model("training_data/models/intent_model.npz")
     model.parse("我的订单到哪了") -> ParseResult (Rasa parse format + sensitive + language)
 """
 
 from typing import TYPE_CHECKING, Any
 
-from nlu.artifacts import ModelLoadError, load_model
+from nlu.artifacts import ModelLoadError, load_model, save_model
 from nlu.config import ConfigError, TrainConfig, load_config
 from nlu.data import DataError, Example, load_examples
 from nlu.model import NluModel
@@ -42,5 +42,6 @@ __all__ = [
     "load_config",
     "load_examples",
     "load_model",
+    "save_model",
     "train_model",
 ]

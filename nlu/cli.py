@@ -19,6 +19,8 @@ from typing import Any, Protocol, TextIO, runtime_checkable
 
 import click
 
+from nlu.artifacts import save_model
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILENAME = "intent_model.npz"
 
@@ -164,7 +166,7 @@ def train(
     if cv_folds:
         model.metadata["cv"] = _cv_scores(examples, cfg, cv_folds, udict)
     model.metadata["data_paths"] = [str(p) for p in (data or (data_dir(ctx) / "nlu",))]
-    model.save(out)
+    save_model(model, Path(out))
     metadata_path(out).write_text(
         json.dumps(model.metadata, ensure_ascii=False, indent=2), encoding="utf-8"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -94,9 +93,3 @@ class NluModel:
             "sensitive": [hit.to_payload() for hit in self.sensitive.find_normalized(norm)],
             "language": norm.language,
         }
-
-    def save(self, path: Path | str) -> None:
-        """Write the model file (safe format, see ``nlu.artifacts``)."""
-        from nlu.artifacts import save_model
-
-        save_model(self, Path(path))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime, current
 from handoff.ports import TurnFacts
+from handoff.store.conversations import open_conversation
 from handoff.store.models import Conversation, Customer, Message
 
 ACTION_SERVER_CHANNEL = "rasa"
@@ -54,8 +55,6 @@ def turn_for(tracker: Tracker) -> Iterator[Turn]:
     if turn is not None:
         yield turn
         return
-    from bot.engine.store import open_conversation
-
     runtime = current()
     with runtime.db.session() as session:
         now = runtime.clock.now()

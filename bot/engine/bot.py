@@ -21,7 +21,6 @@ from bot.engine.state import Dialogue
 from bot.engine.store import (
     find_inbound,
     inbound_key,
-    open_conversation,
     replies_to,
     store_inbound,
     store_replies,
@@ -37,6 +36,7 @@ from bot.messages import Button, InboundMessage, OutboundMessage
 from bot.runtime import Runtime
 from handoff.config.replies import choose_locale
 from handoff.ports import TurnFacts
+from handoff.store.conversations import open_conversation
 from handoff.store.models import Conversation, Customer, Message
 
 

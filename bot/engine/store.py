@@ -1,5 +1,6 @@
 """Persistence of one turn: customer and conversation upsert, idempotent inbound storage, and
-the replies (messages + outbox rows) written in the same transaction."""
+the replies (messages + outbox rows) written in the same transaction. The customer and
+conversation rows come from `handoff.store.conversations`."""
 
 from __future__ import annotations
 
@@ -10,31 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.messages import InboundMessage, OutboundMessage
-from handoff.store.models import Conversation, Customer, Message
+from handoff.store.models import Conversation, Message
 from handoff.store.models.enums import Author, Direction
 from handoff.store.outbox import send_to_customer
-
-
-def open_conversation(session: Session, channel: str, external_id: str, now: datetime,
-                      display_name: str = "") -> tuple[Customer, Conversation]:
-    """The customer row of this channel identity and its one conversation, created if new."""
-    customer = session.scalar(select(Customer).where(Customer.channel == channel,
-                                                     Customer.external_id == external_id))
-    if customer is None:
-        customer = Customer(channel=channel, external_id=external_id,
-                            display_name=display_name, created_at=now)
-        session.add(customer)
-        session.flush()
-    elif display_name and not customer.display_name:
-        customer.display_name = display_name
-    conversation = session.scalar(select(Conversation)
-                                  .where(Conversation.customer_id == customer.id))
-    if conversation is None:
-        conversation = Conversation(customer_id=customer.id, channel=channel, state={},
-                                    created_at=now, updated_at=now)
-        session.add(conversation)
-        session.flush()
-    return customer, conversation
 
 
 def inbound_key(message: InboundMessage) -> str | None:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nlu import load_config, load_examples, load_model
+from nlu import load_config, load_examples, load_model, save_model
 from nlu.config import load_yaml
 from nlu.data import Example, load_rasa_yaml
 from nlu.evaluate import build_report, predict
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     current = load_model(args.current) if args.current.exists() else None
     report = evaluate(candidate, current, args.data)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    candidate.save(args.out)
+    save_model(candidate, Path(args.out))
     args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     say(100, "candidate ready to deploy")
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nlu import save_model
 from nlu.artifacts import ModelLoadError, load_model
 from nlu.model import NluModel
 
@@ -18,7 +19,7 @@ def test_saved_model_parses_exactly_like_the_trained_one(
     mini_model: NluModel, tmp_path: Path, today
 ) -> None:
     path = tmp_path / "m.npz"
-    mini_model.save(path)
+    save_model(mini_model, path)
     loaded = load_model(path)
     for text in MESSAGES:
         assert loaded.parse(text, today) == mini_model.parse(text, today)
@@ -46,7 +47,7 @@ def test_pickle_is_refused_without_being_executed(tmp_path: Path) -> None:
 
 def test_truncated_model_file_is_refused(mini_model: NluModel, tmp_path: Path) -> None:
     path = tmp_path / "m.npz"
-    mini_model.save(path)
+    save_model(mini_model, path)
     path.write_bytes(path.read_bytes()[:2000])
     with pytest.raises(ModelLoadError, match="not a readable NLU model"):
         load_model(path)
@@ -63,7 +64,7 @@ def test_parsing_with_a_loaded_model_does_not_import_scikit_learn(
     mini_model: NluModel, tmp_path: Path
 ) -> None:
     path = tmp_path / "m.npz"
-    mini_model.save(path)
+    save_model(mini_model, path)
     code = (
         f"import sys, nlu; m = nlu.load_model({str(path)!r}); m.parse('where is my order'); "
         "print(sorted({k.split('.')[0] for k in sys.modules} & {'sklearn', 'scipy', 'matplotlib'}))"

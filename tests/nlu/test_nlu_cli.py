@@ -5,6 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from nlu import save_model
 from nlu.cli import metadata_path, nlu
 
 
@@ -127,7 +128,7 @@ def test_bench_prints_latency_load_time_and_memory(
     data_dir: Path, tmp_path: Path, mini_model
 ) -> None:
     model = tmp_path / "m.npz"
-    mini_model.save(model)
+    save_model(mini_model, model)
     done = CliRunner().invoke(
         nlu,
         [

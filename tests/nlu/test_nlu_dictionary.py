@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nlu import save_model
 from nlu.artifacts import load_model
 from nlu.config import TokenizerParams, TrainConfig
 from nlu.data import load_examples
@@ -39,7 +40,7 @@ def test_saved_model_segments_with_its_stored_dictionary(
     mini_model: NluModel, tmp_path: Path
 ) -> None:
     path = tmp_path / "m.npz"
-    mini_model.save(path)
+    save_model(mini_model, path)
     loaded = load_model(path)
     assert loaded.tokenizer.dictionary == mini_model.tokenizer.dictionary
 
@@ -63,7 +64,7 @@ def test_version_1_model_file_without_a_dictionary_still_loads(
     mini_model: NluModel, tmp_path: Path
 ) -> None:
     path = tmp_path / "m.npz"
-    mini_model.save(path)
+    save_model(mini_model, path)
     with np.load(path, allow_pickle=False) as npz:
         arrays = {name: npz[name] for name in npz.files if name != "dict_freq"}
     header = json.loads(bytes(arrays["header"]).decode("utf-8"))

@@ -1,0 +1,36 @@
+"""The customer row of a channel identity and its one conversation, created on first contact.
+
+Used by the engine for every turn and by the rasa-sdk actions under the standalone action
+server, so it sits below both.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handoff.store.models import Conversation, Customer
+
+
+def open_conversation(session: Session, channel: str, external_id: str, now: datetime,
+                      display_name: str = "") -> tuple[Customer, Conversation]:
+    """The customer row of this channel identity and its one conversation, created if new."""
+    customer = session.scalar(select(Customer).where(Customer.channel == channel,
+                                                     Customer.external_id == external_id))
+    if customer is None:
+        customer = Customer(channel=channel, external_id=external_id,
+                            display_name=display_name, created_at=now)
+        session.add(customer)
+        session.flush()
+    elif display_name and not customer.display_name:
+        customer.display_name = display_name
+    conversation = session.scalar(select(Conversation)
+                                  .where(Conversation.customer_id == customer.id))
+    if conversation is None:
+        conversation = Conversation(customer_id=customer.id, channel=channel, state={},
+                                    created_at=now, updated_at=now)
+        session.add(conversation)
+        session.flush()
+    return customer, conversation
