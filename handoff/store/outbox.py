@@ -194,7 +194,8 @@ class OutboxWorker:
             running = None
         if running is loop:
             self.wakeup.set()
-        else:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody to wake
             loop.call_soon_threadsafe(self.wakeup.set)
 
     def _on_commit(self, session: Session) -> None:
@@ -239,8 +240,12 @@ class OutboxWorker:
                     await self.run_once()
                 except Exception:
                     log.exception("outbox round failed; retrying")
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                # cancellation that arrives together with a wake-up, and the app's shutdown
+                # would then wait for this loop forever.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wakeup.wait(), timeout=self._poll)
+                    async with asyncio.timeout(self._poll):
+                        await self.wakeup.wait()
         finally:
             self._db.remove_commit_hook(self._on_commit)
             self._loop = None

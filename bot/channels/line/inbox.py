@@ -46,7 +46,8 @@ class LineInboxWorker:
             except Exception:  # a bug in one pass must not stop the sweeps
                 log.exception("LINE inbox pass failed; the next sweep retries")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), timeout=self._sweep)
+                async with asyncio.timeout(self._sweep):  # not wait_for (see the outbox)
+                    await self.wakeup.wait()
 
     async def drain(self) -> None:
         """Run every row due now, each at most once (waits for a pass already under way)."""
