@@ -46,7 +46,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
     original = Replies.render
 
     def render(self: Replies, template: str, locale: str, /, **context: Any) -> str:
-        seen.setdefault(template, set()).update(context, {"shop_name"})
+        seen.setdefault(template, set()).update(context, {"shop_name", "timezone"})
         return original(self, template, locale, **context)
 
     monkeypatch.setattr(Replies, "render", render)

@@ -89,7 +89,7 @@ def test_resolution_asks_for_a_rating_and_records_it(shop: Shop, desk: Desk) -> 
         assert conv is not None and conv.mode is ConversationMode.BOT
         message = shop.says(s, conv, "★★★★", payload={"payload": "csat:4"})
         replies = desk.intercept(s, conv, message, None)
-        assert replies and "4/5" in replies[0]["text"]
+        assert replies and "4/5" in replies[0].text
         case = s.get(Case, case_id)
         assert case is not None and case.csat == 4 and case.status is CaseStatus.RESOLVED
 
@@ -106,7 +106,7 @@ def test_not_solved_reopens_the_case_to_the_same_agent(shop: Shop, desk: Desk) -
         assert (case.status, case.assignee_id, case.reopen_count) == (
             CaseStatus.IN_PROGRESS, agent_id, 1)
         assert conv.mode is ConversationMode.HUMAN
-        assert case.number in replies[0]["text"]
+        assert case.number in replies[0].text
 
 
 def test_message_that_is_not_a_rating_goes_to_the_bot(shop: Shop, desk: Desk) -> None:

@@ -27,7 +27,7 @@ def test_legal_threat_in_traditional_chinese_goes_to_l3_p1_tagged_legal(
         assert "legal" in case.tags
         assert conv.mode is ConversationMode.HUMAN
         assert {n.recipient for n in s.scalars(select(Notification))} == {"legal", "pr"}
-        assert ticket.case_number in ticket.replies[0]["text"]
+        assert ticket.case_number in ticket.replies[0].text
 
 
 def _hand_off(shop: Shop, desk: Desk, text: str, intent: str, findings: BotFindings | None = None,

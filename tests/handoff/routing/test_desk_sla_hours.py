@@ -30,7 +30,7 @@ def test_p3_opened_friday_evening_is_due_in_monday_working_hours(shop: Shop, des
         case = s.scalars(select(Case)).one()
     assert case.priority is CasePriority.P3
     assert _local(case.first_response_due) == datetime(2026, 11, 9, 13, 0, tzinfo=SHANGHAI)
-    texts = [r["text"] for r in ticket.replies]
+    texts = [r.text for r in ticket.replies]
     assert "Mon 09 Nov, 13:00" in texts[0]
     assert "back at Mon 09 Nov, 09:00" in texts[1] and "order status" in texts[1]
 
@@ -77,5 +77,5 @@ def test_traditional_chinese_ticket_gives_case_number_and_time(shop: Shop, desk:
         ticket = desk.hand_off(s, conv, desk.request_for("human_request"),
                                BotFindings(issue="refund_status"))
     assert ticket.case_number == "2026110001"
-    assert "工單編號 2026110001" in ticket.replies[0]["text"]
-    assert "11月05日 14:00" in ticket.replies[0]["text"]
+    assert "工單編號 2026110001" in ticket.replies[0].text
+    assert "11月05日 14:00" in ticket.replies[0].text

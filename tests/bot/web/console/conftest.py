@@ -21,7 +21,7 @@ from handoff.config.settings import Settings
 from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from handoff.store.models import AgentRole, Author, Conversation, Customer, Direction, Message
-from nlu import load_model
+from nlu import load_model, save_model
 from tests.bot.web.console.browser import CHROMIUM, LAUNCH_ARGS, require_chromium
 from tests.bot.web.console.helpers import Holder, Runtime, add_agent, serve
 
@@ -84,7 +84,7 @@ def english_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(SOURCE / "nlu_config.yml", data / "nlu_config.yml")
     shutil.copytree(SOURCE / "lexicons", data / "lexicons")
     path = data / "model.npz"
-    train(data).save(path)
+    save_model(train(data), path)
     return path
 
 
