@@ -11,10 +11,12 @@ import click
 from bot.commands import open_database, settings_of
 from bot.commands.agents import agents as agents_group
 from bot.commands.agents import sweep as sweep_command
+from bot.commands.conversations import test_group
 from bot.commands.inbox import inbox as inbox_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
+from bot.commands.shell import shell as shell_command
 from handoff.config.settings import load_settings
 from handoff.config.tables import load_queues, sync_queues
 from handoff.store.migrate import upgrade
@@ -125,6 +127,8 @@ cli.add_command(agents_group)
 cli.add_command(report_command)
 cli.add_command(sweep_command)
 cli.add_command(inbox_group)
+cli.add_command(test_group)
+cli.add_command(shell_command)
 nlu_group.add_command(nlu_review)
 
 

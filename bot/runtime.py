@@ -20,6 +20,7 @@ from bot.evidence import EvidenceStore, LocalEvidenceStore
 from bot.model_holder import ModelHolder
 from bot.policy.dialogue import DialogueConfig, load_dialogue
 from bot.policy.faq import Faq, load_faq
+from bot.policy.identifiers import IdentifierReader, load_identifier_reader
 from bot.policy.returns import ReturnPolicy, load_policy
 from handoff.agents.service import AgentService
 from handoff.config.replies import LOCALES, Replies
@@ -46,6 +47,7 @@ class Runtime:
     policy: ReturnPolicy
     faq: Faq
     dialogue: DialogueConfig
+    identifiers: IdentifierReader
     replies: Replies
     evidence: EvidenceStore
     desk: Desk
@@ -72,6 +74,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         policy=load_policy(settings.policy_file),
         faq=load_faq(settings.faq_file, LOCALES),
         dialogue=load_dialogue(settings.policy_file.parent / "dialogue.yml"),
+        identifiers=load_identifier_reader(settings.policy_file.parent / "identifiers.yml"),
         replies=replies,
         evidence=LocalEvidenceStore(settings.evidence_dir),
         desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),

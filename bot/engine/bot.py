@@ -15,7 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.actions.context import Turn, engine_turn
-from bot.engine.router import FALLBACK_INTENTS, Step, TurnInput, route
+from bot.engine.router import (
+    FALLBACK_INTENTS,
+    NOT_UNDERSTOOD,
+    OUT_OF_SCOPE,
+    Step,
+    TurnInput,
+    route,
+)
 from bot.engine.runner import ActionRunner, tracker_dump
 from bot.engine.state import Dialogue
 from bot.engine.store import (
@@ -52,6 +59,14 @@ class _Turn:
     dialogue: Dialogue
     locale: str
     facts: TurnFacts | None = None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    intent: str
+    understood: bool
+    holding: bool
+    chit_chat: bool
 
 
 class Bot:
@@ -97,6 +112,10 @@ class Bot:
         parse = parse_message(self.runtime, message, now)
         inbound.nlu = parse
         detected = parse["language"] or conversation.locale or message.language_hint or ""
+        if self.runtime.dialogue.is_cantonese(message.text):
+            detected = "zh-Hant"  # Hong Kong customers read Traditional Chinese
+        elif self.runtime.dialogue.is_gibberish(message.text) and conversation.locale:
+            detected = conversation.locale  # keyboard mashing says nothing about language
         locale = self.runtime.replies.locale(choose_locale(
             detected, conversation.locale, message.text,
             self.runtime.dialogue.sticky_locale_max_chars))
@@ -106,14 +125,10 @@ class Bot:
                      Dialogue.load(conversation.state), locale)
 
     def _respond(self, turn: _Turn) -> list[OutboundMessage]:
-        dialogue, intent = turn.dialogue, turn.parse["intent"]["name"]
-        absorbed = dialogue.absorb(turn.parse["entities"], turn.message.text)
-        fallback = intent in FALLBACK_INTENTS or intent == self.runtime.models.model.fallback_intent
-        understood = absorbed or bool(turn.photos.stored) or not fallback
-        # "稍等，我找一下单号" is not a misunderstanding: it neither counts nor resets the count.
-        holding = not understood and self.runtime.dialogue.is_holding(turn.message.text)
-        if not holding:
-            dialogue.fallbacks = 0 if understood else dialogue.fallbacks + 1
+        dialogue, reading = turn.dialogue, self._read(turn)
+        intent = reading.intent
+        if not reading.holding:  # "稍等，我找一下单号": neither counts nor resets the count
+            dialogue.fallbacks = 0 if reading.understood else dialogue.fallbacks + 1
         turn.facts = turn_facts(turn.parse, dialogue, turn.locale, self.runtime.clock.now())
         self._sync(turn)
         desk = self.runtime.desk
@@ -131,11 +146,37 @@ class Bot:
             return [self._utter(turn, Step(template="photo_rejected"),
                                 reason=turn.photos.rejected)]
         step = route(dialogue, TurnInput(intent, turn.message.text, bool(turn.photos.stored),
-                                         turn.facts.now, handoff_rule(turn.message), holding),
+                                         turn.facts.now, handoff_rule(turn.message),
+                                         reading.holding, reading.chit_chat),
                      self.runtime.faq.intents, self.runtime.dialogue)
+        turn.inbound.nlu = {**turn.parse, "answered_by": step.action or step.template}
         if step.action:
             return self._run(turn, step.action)
         return [self._utter(turn, step)]
+
+    def _read(self, turn: _Turn) -> _Reading:
+        """Slots from the whole message, then what kind of turn it is. Identifiers alone
+        answer the open question ("单号是 2026…" is `inform`, whatever the model says);
+        keyboard mashing is not understood; chit-chat the shop cannot answer is understood,
+        just out of scope (it does not count toward "two misunderstandings → a person")."""
+        found = self.runtime.identifiers.read(turn.message.text,
+                                              phone_expected=turn.dialogue.expects_phone)
+        absorbed = turn.dialogue.absorb(found)
+        model, text = self.runtime.models.model, turn.message.text
+        pressed = turn.message.payload is not None
+        if found.only and not pressed:
+            turn.parse["intent"] = {"name": "inform", "confidence": 1.0}
+        elif not found.found and not turn.photos.stored and not pressed \
+                and self.runtime.dialogue.is_gibberish(text):
+            turn.parse["intent"] = {"name": NOT_UNDERSTOOD, "confidence": 1.0}
+        intent = turn.parse["intent"]["name"]
+        unsure = intent in FALLBACK_INTENTS or intent == model.fallback_intent
+        holding = unsure and not absorbed and self.runtime.dialogue.is_holding(text)
+        # The classifier's own choice, not the threshold's fallback (which may share the name).
+        ranking = turn.parse.get("intent_ranking") or [{"name": intent}]
+        chit_chat = intent == OUT_OF_SCOPE == ranking[0]["name"] and not holding
+        understood = absorbed or bool(turn.photos.stored) or chit_chat or not unsure
+        return _Reading(intent, understood, holding and not understood, chit_chat)
 
     def _sync(self, turn: _Turn) -> None:
         """Write the dialogue state before the desk reads it."""

@@ -14,7 +14,9 @@ from datetime import datetime
 from bot.engine.state import ACTION_OF_FLOW, FLOW_OF_INTENT, Dialogue
 from bot.policy.dialogue import DialogueConfig
 
-FALLBACK_INTENTS = frozenset({"out_of_scope", "nlu_fallback"})
+OUT_OF_SCOPE = "out_of_scope"
+NOT_UNDERSTOOD = "nlu_fallback"
+FALLBACK_INTENTS = frozenset({OUT_OF_SCOPE, NOT_UNDERSTOOD})
 # Photo collection answers "稍等" itself: the SOP wants it to reassure and list what is missing.
 _ANSWERS_HOLDING_ITSELF = frozenset({"photos"})
 _SMALLTALK = {"greet": "greet", "thanks": "thanks", "goodbye": "goodbye",
@@ -38,6 +40,7 @@ class TurnInput:
     now: datetime
     handoff_rule: str | None = None  # from a "/handoff:<rule>" button
     holding: bool = False  # "稍等，我找一下" (see DialogueConfig.is_holding)
+    chit_chat: bool = False  # understood, but nothing the shop answers ("你们招人吗")
 
 
 def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
@@ -51,6 +54,9 @@ def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
         return Step(action="action_handoff")
     if turn.holding and dialogue.slots.get("requested_slot") not in _ANSWERS_HOLDING_ITSELF:
         return Step(template="holding")  # the flow waits; its question is not re-asked
+    if turn.chit_chat:
+        # Said inside a flow too; the flow waits and its question is not counted as re-asked.
+        return Step(template="out_of_scope", topic_buttons=config.topics)
     if turn.intent in FLOW_OF_INTENT:
         return Step(action=dialogue.start(turn.intent, turn.now))
     if turn.intent in faq_intents:
@@ -69,6 +75,8 @@ def _outside_flow(dialogue: Dialogue, turn: TurnInput, config: DialogueConfig) -
         return Step(template="photo_without_context",
                     topic_buttons=("quality_issue", "shipping_damage", "wrong_or_missing_item"))
     if turn.intent == "inform" and dialogue.slots.get("order_id"):
+        if dialogue.slots.get("phone"):  # order + phone, no question yet: most want its status
+            return Step(action=dialogue.start("order_status", turn.now))
         return Step(template="order_topic", topic_buttons=topics)
     template = _SMALLTALK.get(turn.intent)
     if template:

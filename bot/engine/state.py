@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.policy.identifiers import Identifiers
 from handoff.ports import BotFindings
 
 # Intents that start (or switch to) an L1 flow, and the flow's request kind / issue slot.
@@ -22,7 +22,6 @@ FLOW_OF_INTENT: dict[str, tuple[str, str, str]] = {
 ACTION_OF_FLOW = {"order_status": "action_order_status",
                   "return": "action_check_return_eligibility",
                   "evidence": "action_collect_evidence"}
-_DIGITS = re.compile(r"\D")
 
 
 @dataclass
@@ -81,23 +80,21 @@ class Dialogue:
         self.slots.update(flow=None, requested_slot=None, reasks={})
         self.flow_started_at = None
 
-    def absorb(self, entities: list[dict[str, Any]], text: str) -> bool:
-        """Fill slots from the message's entities (and a bare number when the phone was asked
-        for); True when something was filled."""
-        filled = False
-        for entity in entities:
-            if entity["entity"] == "order_id":
-                self._set_order(str(entity["value"]))
-                filled = True
-            elif entity["entity"] in ("phone", "phone_last4"):
-                self.slots["phone"] = str(entity["value"])
-                filled = True
-        digits = _DIGITS.sub("", text)
-        asked = self.slots.get("requested_slot") == "phone"
-        if not filled and asked and (len(digits) == 4 or 8 <= len(digits) <= 15):
-            self.slots["phone"] = digits
-            filled = True
-        return filled
+    @property
+    def expects_phone(self) -> bool:
+        """The bot asked for the phone, or a flow holds an order not verified yet."""
+        order = self.slots.get("order_id")
+        return self.slots.get("requested_slot") == "phone" or bool(
+            order and self.slots.get("verified_order") != order)
+
+    def absorb(self, found: Identifiers) -> bool:
+        """Keep whatever identifiers the message gave, whenever it gave them (slots); True
+        when something was filled. Only the phone's last 4 digits are ever kept."""
+        if found.order_id:
+            self._set_order(found.order_id)
+        if found.phone_last4:
+            self.slots["phone"] = found.phone_last4
+        return found.found
 
     def _set_order(self, order_id: str) -> None:
         order_id = order_id.strip().upper()

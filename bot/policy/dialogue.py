@@ -39,6 +39,35 @@ def opens_with(text: str, phrase: str, max_lead: int) -> bool:
 
 
 @dataclass(frozen=True)
+class Gibberish:
+    """Keyboard mashing and punctuation-only messages (see ``gibberish`` in dialogue.yml)."""
+
+    rows: tuple[str, ...]
+    keyboard_run: int
+    consonant_run: int
+
+    def matches(self, text: str) -> bool:
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        if any("\u3400" <= ch <= "\u9fff" for ch in folded):
+            return False
+        words = re.findall(r"[a-z]+", folded)
+        if not words:  # "？？？" is noise; "👍" or "5566" is not
+            return bool(folded.strip()) and all(
+                unicodedata.category(ch)[0] == "P" or ch.isspace() for ch in folded)
+        mashed = [w for w in words if len(w) >= 3 and self._mashed(w)]
+        return len(mashed) * 2 >= len(words)
+
+    def _mashed(self, word: str) -> bool:
+        consonants = re.findall(r"[b-df-hj-np-tv-z]+", word)
+        if not re.search(r"[aeiouy]", word) or max(map(len, consonants), default=0) >= \
+                self.consonant_run:
+            return True
+        run = self.keyboard_run
+        return any(word[i:i + run] in row or word[i:i + run] in row[::-1]
+                   for row in self.rows for i in range(len(word) - run + 1))
+
+
+@dataclass(frozen=True)
 class DialogueConfig:
     cancel_phrases: frozenset[str]
     sticky_locale_max_chars: int
@@ -49,6 +78,14 @@ class DialogueConfig:
     webchat_poll_seconds: float
     holding_phrases: frozenset[str] = frozenset()
     holding_max_lead_chars: int = 0
+    gibberish: Gibberish | None = None
+    cantonese_markers: tuple[str, ...] = ()
+
+    def is_cantonese(self, text: str) -> bool:
+        return any(marker in text for marker in self.cantonese_markers)
+
+    def is_gibberish(self, text: str) -> bool:
+        return self.gibberish is not None and self.gibberish.matches(text)
 
     def is_cancel(self, text: str) -> bool:
         """The message is a cancel phrase, give or take one trailing character ("算了吧").
@@ -71,6 +108,13 @@ def _phrases(raw: dict[str, list[str]], form: Callable[[str], str]) -> frozenset
     return frozenset(p for by_locale in raw.values() for p in map(form, by_locale) if p)
 
 
+def _gibberish(raw: dict[str, object]) -> Gibberish:
+    rows = raw["keyboard_rows"]
+    assert isinstance(rows, list)
+    return Gibberish(tuple(str(r) for r in rows), int(str(raw["keyboard_run"])),
+                     int(str(raw["consonant_run"])))
+
+
 def load_dialogue(path: Path) -> DialogueConfig:
     raw = load_yaml(path) or {}
     try:
@@ -80,6 +124,7 @@ def load_dialogue(path: Path) -> DialogueConfig:
                               int(estimate["ship_within_hours"]), int(estimate["transit_days"]),
                               int(raw["max_text_chars"]), float(raw["webchat_poll_seconds"]),
                               _phrases(raw["holding_phrases"], spaced),
-                              int(raw["holding_max_lead_chars"]))
+                              int(raw["holding_max_lead_chars"]), _gibberish(raw["gibberish"]),
+                              tuple(str(m) for m in raw["cantonese_markers"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc

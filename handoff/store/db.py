@@ -27,7 +27,10 @@ class Database:
         self.engine = _make_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self._commit_hooks: list[Callable[[Session], None]] = []
-        event.listen(self._factory, "after_commit", self._after_commit)
+        # The listener holds the hook list, not the Database: a reference cycle through the
+        # session factory would leave engines to the garbage collector, which closes pooled
+        # connections out of order (psycopg warns "deleted while still open").
+        event.listen(self._factory, "after_commit", _CommitHooks(self._commit_hooks))
 
     @property
     def dialect(self) -> str:
@@ -52,15 +55,20 @@ class Database:
         if hook in self._commit_hooks:
             self._commit_hooks.remove(hook)
 
-    def _after_commit(self, session: Session) -> None:
-        for hook in tuple(self._commit_hooks):
-            hook(session)
-
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 session_scope = Database.session
+
+
+class _CommitHooks:
+    def __init__(self, hooks: list[Callable[[Session], None]]) -> None:
+        self._hooks = hooks
+
+    def __call__(self, session: Session) -> None:
+        for hook in tuple(self._hooks):
+            hook(session)
 
 
 def _make_engine(url: str, *, busy_timeout_ms: int, echo: bool) -> Engine:

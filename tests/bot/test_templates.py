@@ -55,7 +55,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[str]]]:
 
 async def run_every_branch(chat: Chat) -> None:
     script: list[tuple[str, list[str]]] = [
-        ("a", ["你好", "谢谢", "好的", "不用", "再见", "asdf qwer", "2026110500001"]),
+        ("a", ["你好", "谢谢", "好的", "不用", "再见", "asdf qwer", "你们招人吗", "2026110500001"]),
         ("b", ["我的订单到哪了", "嗯", "2026999999999", "2026999999998"]),
         ("c", ["我的订单到哪了", "2026110500008", "1", "0000", "0001", "0002"]),
         ("d", ["我要退货", "怎么开发票", "稍等", "算了"]),
