@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,9 +49,11 @@ def action_server(bot_settings: Settings, demo_orders: None, tmp_path: Path) -> 
            "AFTERSALES_NLU_MODEL": str(bot_settings.nlu_model_path),
            "AFTERSALES_VAR_DIR": str(bot_settings.var_dir), "PYTHONPATH": str(ROOT)}
     with log.open("wb") as sink:
+        # Its own process group: rasa-sdk's Sanic server spawns worker processes (and
+        # multiprocessing's resource tracker) that outlive a terminated parent.
         process = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -59,13 +63,25 @@ def action_server(bot_settings: Settings, demo_orders: None, tmp_path: Path) -> 
             if process.poll() is not None:
                 pytest.fail(f"action server exited: {log.read_text()[-2000:]}")
             time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
     try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and every process it started (SIGTERM, then SIGKILL)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            continue
+        time.sleep(0.2)  # the group's other members exit after the manager
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
 
 
 @pytest.fixture
