@@ -24,7 +24,7 @@ from bot.engine.router import (
     route,
 )
 from bot.engine.runner import ActionRunner, tracker_dump
-from bot.engine.state import Dialogue
+from bot.engine.state import FLOW_OF_INTENT, Dialogue
 from bot.engine.store import (
     find_inbound,
     inbound_key,
@@ -125,6 +125,55 @@ class Bot:
                      Dialogue.load(conversation.state), locale)
 
     def _respond(self, turn: _Turn) -> list[OutboundMessage]:
+        second = self._split(turn)
+        replies = self._answer(turn)
+        if second and turn.conversation.mode.value == "bot":
+            replies += self._then(turn, second)
+        return replies + self._next_request(turn)
+
+    def _split(self, turn: _Turn) -> str | None:
+        """Two requests in one message: the turn goes on with the first part's intent; the
+        second part's intent is returned (None when the message holds one request)."""
+        parts = self.runtime.dialogue.split_requests(turn.message.text)
+        if parts is None or turn.message.payload is not None:
+            return None
+        model, today = self.runtime.models.model, self.runtime.clock.now().date()
+        first, second = (model.parse(part, today) for part in parts)
+        intents = first["intent"]["name"], second["intent"]["name"]
+        requests = FLOW_OF_INTENT.keys() | self.runtime.faq.intents
+        if intents[0] == intents[1] or not set(intents) <= requests:
+            return None
+        turn.parse["intent"], turn.parse["intent_ranking"] = first["intent"], \
+            first["intent_ranking"]
+        return intents[1]
+
+    def _then(self, turn: _Turn, intent: str) -> list[OutboundMessage]:
+        """The second request of the message: an FAQ is answered now; a flow waits for the
+        first one to finish (the customer is told it comes next)."""
+        if intent in self.runtime.faq.intents:
+            turn.parse["intent"] = {"name": intent, "confidence": 1.0}
+            return self._run(turn, "action_faq")
+        turn.dialogue.slots["next_request"] = intent
+        if turn.dialogue.flow:
+            label = self._label(intent, turn.locale)
+            return [self._utter(turn, Step(template="next_request"), topic=label)]
+        return []
+
+    def _next_request(self, turn: _Turn) -> list[OutboundMessage]:
+        """A request the customer made earlier starts once the flow before it is done."""
+        queued = turn.dialogue.slots.get("next_request")
+        if not queued or turn.dialogue.flow or turn.conversation.mode.value != "bot":
+            return []
+        turn.dialogue.slots["next_request"] = None
+        turn.parse["intent"] = {"name": queued, "confidence": 1.0}
+        return self._run(turn, turn.dialogue.start(queued, self.runtime.clock.now()))
+
+    def _label(self, intent: str, locale: str) -> str:
+        name = f"button_{intent}"
+        return self.runtime.replies.render(name, locale) \
+            if name in self.runtime.replies.names(self.runtime.replies.locale(locale)) else ""
+
+    def _answer(self, turn: _Turn) -> list[OutboundMessage]:
         dialogue, reading = turn.dialogue, self._read(turn)
         intent = reading.intent
         if not reading.holding:  # "稍等，我找一下单号": neither counts nor resets the count

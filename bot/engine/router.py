@@ -48,6 +48,7 @@ def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
     """The one step answering this turn (state changes such as starting a flow happen here)."""
     if dialogue.flow and config.is_cancel(turn.text):
         dialogue.end_flow()
+        dialogue.slots["next_request"] = None  # "算了" drops what was queued too
         return Step(template="cancelled")
     if turn.intent == "handoff":
         dialogue.slots["handoff_rule"] = turn.handoff_rule

@@ -80,6 +80,25 @@ class DialogueConfig:
     holding_max_lead_chars: int = 0
     gibberish: Gibberish | None = None
     cantonese_markers: tuple[str, ...] = ()
+    request_joiners: tuple[str, ...] = ()
+
+    def split_requests(self, text: str) -> tuple[str, str] | None:
+        """The message cut at its first request joiner into two non-trivial parts, or None."""
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        for joiner in self.request_joiners:
+            start = folded.find(joiner)
+            while start > 0:
+                first, second = text[:start], text[start + len(joiner):]
+                latin = joiner[0].isascii()
+                bounded = not latin or (not folded[start - 1].isalnum() and (
+                    start + len(joiner) >= len(folded)
+                    or not folded[start + len(joiner)].isalnum()))
+                if latin and joiner.startswith("and ") and joiner != "and also":
+                    second = text[start + 4:]  # "and can I …": the question keeps its words
+                if bounded and len(squash(first)) >= 2 and len(squash(second)) >= 2:
+                    return first, second
+                start = folded.find(joiner, start + 1)
+        return None
 
     def is_cantonese(self, text: str) -> bool:
         return any(marker in text for marker in self.cantonese_markers)
@@ -108,6 +127,11 @@ def _phrases(raw: dict[str, list[str]], form: Callable[[str], str]) -> frozenset
     return frozenset(p for by_locale in raw.values() for p in map(form, by_locale) if p)
 
 
+def _joiners(raw: dict[str, list[str]]) -> tuple[str, ...]:
+    words = {unicodedata.normalize("NFKC", str(w)).casefold() for ws in raw.values() for w in ws}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _gibberish(raw: dict[str, object]) -> Gibberish:
     rows = raw["keyboard_rows"]
     assert isinstance(rows, list)
@@ -125,6 +149,7 @@ def load_dialogue(path: Path) -> DialogueConfig:
                               int(raw["max_text_chars"]), float(raw["webchat_poll_seconds"]),
                               _phrases(raw["holding_phrases"], spaced),
                               int(raw["holding_max_lead_chars"]), _gibberish(raw["gibberish"]),
-                              tuple(str(m) for m in raw["cantonese_markers"]))
+                              tuple(str(m) for m in raw["cantonese_markers"]),
+                              _joiners(raw["request_joiners"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc

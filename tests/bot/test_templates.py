@@ -67,6 +67,7 @@ async def run_every_branch(chat: Chat) -> None:
         ("j", ["我要换货", "2026110500003", "1111"]),
         ("k", ["查询订单", "ok", "ok", "ok"]),
         ("l", ["查询订单", "2026110500008", "7777"]),
+        ("m", ["我的快递到哪了，另外我想退货"]),
     ]
     for user, lines in script:
         chat.user_id = user
