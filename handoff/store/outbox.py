@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from handoff.store.models import (
 from handoff.store.reply import OutboundMessage
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _QUEUED = "outbox_queued"  # session.info flag: this transaction queued a reply
 LEASE = timedelta(minutes=2)  # a crashed worker's lease expires, and the row is retried
@@ -177,7 +178,16 @@ class OutboxWorker:
         self._senders = dict(senders or {})
         self._poll = poll_interval
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._in_flight: set[asyncio.Future[Any]] = set()
         self.wakeup = asyncio.Event()
+
+    async def _in_thread(self, func: Callable[..., T], *args: Any) -> T:
+        """Store work off the event loop, tracked so a cancelled worker can wait for it: a
+        transaction abandoned mid-way would return its connection to a disposed pool."""
+        future = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        self._in_flight.add(future)
+        future.add_done_callback(self._in_flight.discard)
+        return await asyncio.shield(future)
 
     def register(self, channel: str, sender: Sender) -> None:
         """Deliver ``channel``'s rows through ``sender`` (each channel registers once)."""
@@ -213,7 +223,7 @@ class OutboxWorker:
         """
         if not self._senders:
             return 0
-        deliveries = await asyncio.to_thread(self._lease)
+        deliveries = await self._in_thread(self._lease)
         by_recipient: dict[tuple[str, str], list[Delivery]] = {}
         for delivery in deliveries:
             by_recipient.setdefault((delivery.channel, delivery.recipient), []).append(delivery)
@@ -226,7 +236,7 @@ class OutboxWorker:
         one's retry, so the customer never reads them out of order."""
         for index, delivery in enumerate(group):
             if not await self._deliver(delivery):
-                await asyncio.to_thread(self._hold_back, group[index + 1:], delivery.id)
+                await self._in_thread(self._hold_back, group[index + 1:], delivery.id)
                 return index
         return len(group)
 
@@ -249,6 +259,7 @@ class OutboxWorker:
         finally:
             self._db.remove_commit_hook(self._on_commit)
             self._loop = None
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     def _lease(self) -> list[Delivery]:
         with self._db.session() as session:
@@ -259,13 +270,13 @@ class OutboxWorker:
             await self._senders[delivery.channel].send(delivery.recipient, delivery.payload)
         except DeliveryError as error:
             log.warning("outbox %s to %s failed: %s", delivery.id, delivery.channel, error)
-            await asyncio.to_thread(self._record_failure, delivery, error)
+            await self._in_thread(self._record_failure, delivery, error)
             return 0
         except Exception as exc:
             log.exception("outbox %s: unexpected send error", delivery.id)
-            await asyncio.to_thread(self._record_failure, delivery, DeliveryError(repr(exc)))
+            await self._in_thread(self._record_failure, delivery, DeliveryError(repr(exc)))
             return 0
-        await asyncio.to_thread(self._record_sent, delivery.id)
+        await self._in_thread(self._record_sent, delivery.id)
         return 1
 
     def _record_failure(self, delivery: Delivery, error: DeliveryError) -> None:
