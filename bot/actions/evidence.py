@@ -40,6 +40,12 @@ def incoming_photos(tracker: Tracker, turn: Turn) -> list[StoredBlob]:
     return blobs
 
 
+def turn_caption_kind(turn: Turn) -> str | None:
+    """The evidence photo the message's caption names, if it has one."""
+    text = turn.message.text if turn.message is not None else ""
+    return turn.runtime.policy.caption_kind(text) if text else None
+
+
 class ActionCollectEvidence(TurnAction):
     """Identify the order, then collect the three photos and hand the case over."""
 
@@ -79,8 +85,12 @@ class ActionCollectEvidence(TurnAction):
     def _record(self, turn: Turn, received: dict[str, str], photos: list[StoredBlob]) -> int:
         """Store each photo as the next missing kind (extra photos are kept as ``other``)."""
         needed = self._needed(turn)
+        named = turn_caption_kind(turn)
         for blob in photos:
             missing = [kind for kind in needed if kind not in received]
+            if named in missing:  # the caption said which photo it is ("面单")
+                missing.insert(0, missing.pop(missing.index(named)))
+                named = None
             kind = EvidenceKind(missing[0]) if missing else EvidenceKind.OTHER
             turn.session.add(Evidence(
                 conversation_id=turn.conversation.id, case_id=turn.conversation.case_id,

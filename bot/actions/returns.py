@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import (
+    button,
     end_flow,
     findings_event,
     findings_of,
@@ -43,10 +44,13 @@ class ActionCheckReturnEligibility(TurnAction):
 
     def execute(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                 turn: Turn) -> list[EventType]:
+        kind = _kind(tracker, turn)
+        known: list[EventType] = [SlotSet("request_kind", kind.value)]
         found = identify(dispatcher, tracker, turn)
         if found.order is None:
-            return found.events
-        kind = RequestKind(tracker.get_slot("request_kind") or RequestKind.RETURN)
+            return [*known, *found.events]
+        if kind is RequestKind.EXCHANGE_UNCLEAR:
+            return [*known, *found.events, *_ask_which(dispatcher, tracker, turn)]
         settings = turn.runtime.settings
         decision = decide(turn.runtime.policy, DecisionInput(
             found.order, kind, turn.now, settings.timezone, settings.currency,
@@ -62,8 +66,8 @@ class ActionCheckReturnEligibility(TurnAction):
         findings = noted(findings, f"{kind.value}: {decision.outcome.value} ({decision.reason})")
         context: dict[str, Any] = {**order_context(found.order, turn),
                    **_decision_context(decision, found.order, locale_of(tracker, turn), turn)}
-        return [*found.events, *self._answer(dispatcher, tracker, turn, decision, context,
-                                             findings)]
+        return [*known, *found.events, *self._answer(dispatcher, tracker, turn, decision,
+                                                     context, findings)]
 
     def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
                 decision: Decision, context: dict[str, Any], findings: BotFindings,
@@ -81,6 +85,24 @@ class ActionCheckReturnEligibility(TurnAction):
             return [SlotSet("flow", "evidence"), SlotSet("issue", "quality_issue"),
                     SlotSet("requested_slot", "photos"), findings_event(findings)]
         return [*end_flow(), findings_event(findings)]
+
+
+def _kind(tracker: Tracker, turn: Turn) -> RequestKind:
+    """The request kind; an exchange says in the customer's words whether it is another size
+    or colour (no-reason exchange) or a defect (photos), else the bot asks."""
+    kind = RequestKind(tracker.get_slot("request_kind") or RequestKind.RETURN)
+    if kind in (RequestKind.EXCHANGE, RequestKind.EXCHANGE_UNCLEAR):
+        text = str((tracker.latest_message or {}).get("text") or "")
+        kind = turn.runtime.policy.exchange_kind(text) or kind
+    return kind
+
+
+def _ask_which(dispatcher: CollectingDispatcher, tracker: Tracker,
+               turn: Turn) -> list[EventType]:
+    say(dispatcher, tracker, turn, "exchange_which",
+        buttons=[button(tracker, turn, "exchange_swap", "/exchange_request"),
+                 button(tracker, turn, "quality_issue", "/quality_issue")])
+    return [SlotSet("requested_slot", "exchange_reason")]
 
 
 def _decision_context(decision: Decision, order: OrderView, locale: str,

@@ -112,6 +112,8 @@ class Bot:
         parse = parse_message(self.runtime, message, now)
         inbound.nlu = parse
         detected = parse["language"] or conversation.locale or message.language_hint or ""
+        if not any(ch.isalpha() for ch in message.text):  # a photo alone says nothing
+            detected = conversation.locale or message.language_hint or detected
         if self.runtime.dialogue.is_cantonese(message.text):
             detected = "zh-Hant"  # Hong Kong customers read Traditional Chinese
         elif self.runtime.dialogue.is_gibberish(message.text) and conversation.locale:
@@ -199,6 +201,10 @@ class Bot:
                                          reading.holding, reading.chit_chat),
                      self.runtime.faq.intents, self.runtime.dialogue)
         turn.inbound.nlu = {**turn.parse, "answered_by": step.action or step.template}
+        if step.template == "photo_without_context":  # kept until the customer says what happened
+            dialogue.slots["pending_photos"] = [
+                *(dialogue.slots.get("pending_photos") or []),
+                *(blob.to_dict() for blob in turn.photos.stored)]
         if step.action:
             return self._run(turn, step.action)
         return [self._utter(turn, step)]
@@ -213,7 +219,11 @@ class Bot:
         absorbed = turn.dialogue.absorb(found)
         model, text = self.runtime.models.model, turn.message.text
         pressed = turn.message.payload is not None
-        if found.only and not pressed:
+        collecting = turn.dialogue.flow == "evidence" or \
+            turn.dialogue.slots.get("requested_slot") == "photos"
+        if (found.only or (turn.photos.stored and collecting)) and not pressed:
+            # Identifiers answer the open question; a photo (captioned or not) while photos are
+            # collected is evidence, never a new question for the intent model.
             turn.parse["intent"] = {"name": "inform", "confidence": 1.0}
         elif not found.found and not turn.photos.stored and not pressed \
                 and self.runtime.dialogue.is_gibberish(text):
@@ -236,8 +246,12 @@ class Bot:
                  "locale": turn.locale,
                  "customer_name": turn.customer.display_name or turn.dialogue.slots.get(
                      "customer_name")}
+        photos = [blob.to_dict() for blob in turn.photos.stored]
+        if action == "action_collect_evidence":  # photos sent before the flow began count
+            photos = [*(turn.dialogue.slots.pop("pending_photos", None) or []), *photos]
+            slots.pop("pending_photos", None)
         tracker = tracker_dump(f"{turn.message.channel}:{turn.message.external_id}", slots,
-                               turn.parse, [blob.to_dict() for blob in turn.photos.stored])
+                               turn.parse, photos)
         self._sync(turn)
         context = Turn(self.runtime, turn.session, turn.customer, turn.conversation,
                        turn.inbound, turn.facts, self.runtime.clock.now())

@@ -13,7 +13,7 @@ from handoff.ports import BotFindings
 FLOW_OF_INTENT: dict[str, tuple[str, str, str]] = {
     "order_status": ("order_status", "request_kind", ""),
     "return_request": ("return", "request_kind", "return"),
-    "exchange_request": ("return", "request_kind", "exchange"),
+    "exchange_request": ("return", "request_kind", "exchange_unclear"),  # size or defect?
     "refund_status": ("return", "request_kind", "refund"),
     "quality_issue": ("evidence", "issue", "quality_issue"),
     "wrong_or_missing_item": ("evidence", "issue", "wrong_or_missing_item"),

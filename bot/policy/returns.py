@@ -8,6 +8,7 @@ can say exactly why the bot said yes or no.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +25,8 @@ from handoff.store.orders import OrderView
 class RequestKind(StrEnum):
     RETURN = "return"
     EXCHANGE = "exchange"  # exchange for a defect
+    SWAP = "swap"  # another size or colour of an unused item (no-reason exchange)
+    EXCHANGE_UNCLEAR = "exchange_unclear"  # the customer has not said which yet
     REFUND = "refund"
 
 
@@ -31,6 +34,7 @@ class Outcome(StrEnum):
     NO_REASON_RETURN = "no_reason_return"
     UNUSED_RETURN = "unused_return"
     DEFECT_EXCHANGE = "defect_exchange"
+    NO_REASON_EXCHANGE = "no_reason_exchange"
     FAST_REFUND = "fast_refund"
     NEEDS_APPROVAL = "needs_approval"  # above the L1 refund limit: L2 approves
     NOT_ELIGIBLE = "not_eligible"
@@ -53,6 +57,7 @@ class ReturnPolicy:
 
     no_reason: Window
     unused: Window
+    no_reason_exchange: Window
     defect_days: int
     evidence: tuple[str, ...]
     fast_refund_max: Decimal
@@ -63,6 +68,24 @@ class ReturnPolicy:
     rma_prefix: str
     return_address: dict[str, str]
     pickup_categories: frozenset[str]
+    swap_words: tuple[str, ...] = ()
+    defect_words: tuple[str, ...] = ()
+    captions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def caption_kind(self, text: str) -> str | None:
+        """Which evidence photo a caption names ("面单" → shipping_label), if any."""
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        return next((kind for kind, words in self.captions
+                     if any(w in folded for w in words)), None)
+
+    def exchange_kind(self, text: str) -> RequestKind | None:
+        """A size / colour exchange, a defect, or None when the message does not say."""
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        if any(w in folded for w in self.defect_words):
+            return RequestKind.EXCHANGE
+        if any(w in folded for w in self.swap_words):
+            return RequestKind.SWAP
+        return None
 
     def to_shop_currency(self, amount: Decimal, currency: str, shop_currency: str) -> Decimal:
         """Convert with ``currency_rates`` (rates are per unit, in the shop currency)."""
@@ -109,6 +132,7 @@ def _parse(raw: dict[str, Any]) -> ReturnPolicy:
     return ReturnPolicy(
         no_reason=_window(raw["no_reason_return"]),
         unused=_window(raw["unused_return"]),
+        no_reason_exchange=_window(raw["no_reason_exchange"]),
         defect_days=int(raw["defect_exchange"]["window_days"]),
         evidence=tuple(raw["defect_exchange"].get("evidence") or ()),
         fast_refund_max=Decimal(str(fast["max_amount"])),
@@ -119,7 +143,16 @@ def _parse(raw: dict[str, Any]) -> ReturnPolicy:
         rma_prefix=str(rma["prefix"]),
         return_address={k: str(v) for k, v in rma["return_address"].items()},
         pickup_categories=frozenset(rma.get("pickup_available_categories") or ()),
+        swap_words=_words(raw["exchange_reasons"]["swap"]),
+        defect_words=_words(raw["exchange_reasons"]["defect"]),
+        captions=tuple((str(kind), _words(words)) for kind, words in
+                       (raw["defect_exchange"].get("captions") or {}).items()),
     )
+
+
+def _words(by_locale: dict[str, list[str]]) -> tuple[str, ...]:
+    return tuple(sorted({unicodedata.normalize("NFKC", str(w)).casefold()
+                         for ws in by_locale.values() for w in ws}, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -143,6 +176,8 @@ def decide(policy: ReturnPolicy, query: DecisionInput) -> Decision:
     if order.status is OrderStatus.SHIPPED or order.delivered_at is None:
         return Decision(Outcome.NOT_ELIGIBLE, "not_delivered_yet", "order_status")
     days = _days_since(order.delivered_at, query.now, query.timezone)
+    if query.kind is RequestKind.SWAP:
+        return _with_amount(_swap(policy, order, days), days, amount)
     decision = (_exchange(policy, days) if query.kind is RequestKind.EXCHANGE
                 else _return(policy, order, days))
     decision = _with_amount(decision, days, amount)
@@ -169,6 +204,17 @@ def _exchange(policy: ReturnPolicy, days: int) -> Decision:
     if days <= policy.defect_days:
         return Decision(Outcome.DEFECT_EXCHANGE, "defect_within_window", "defect_exchange")
     return Decision(Outcome.NOT_ELIGIBLE, "defect_window_expired", "defect_exchange")
+
+
+def _swap(policy: ReturnPolicy, order: OrderView, days: int) -> Decision:
+    """Another size or colour: no refund, so no amount limit; the no-reason window applies."""
+    window = policy.no_reason_exchange
+    if days <= window.days and _fits(window, order):
+        return Decision(Outcome.NO_REASON_EXCHANGE, "no_reason_exchange_within_window",
+                        "no_reason_exchange")
+    reason = ("return_window_expired" if days > window.days else
+              "category_excluded" if order.category in window.excluded else "item_used")
+    return Decision(Outcome.NOT_ELIGIBLE, reason, "no_reason_exchange")
 
 
 def _return(policy: ReturnPolicy, order: OrderView, days: int) -> Decision:
