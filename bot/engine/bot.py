@@ -15,16 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.actions.context import Turn, engine_turn
+from bot.engine.reading import read_turn, second_request
 from bot.engine.router import (
-    FALLBACK_INTENTS,
-    NOT_UNDERSTOOD,
-    OUT_OF_SCOPE,
     Step,
     TurnInput,
     route,
 )
 from bot.engine.runner import ActionRunner, tracker_dump
-from bot.engine.state import FLOW_OF_INTENT, Dialogue
+from bot.engine.state import Dialogue
 from bot.engine.store import (
     find_inbound,
     inbound_key,
@@ -59,14 +57,6 @@ class _Turn:
     dialogue: Dialogue
     locale: str
     facts: TurnFacts | None = None
-
-
-@dataclass(frozen=True)
-class _Reading:
-    intent: str
-    understood: bool
-    holding: bool
-    chit_chat: bool
 
 
 class Bot:
@@ -127,27 +117,11 @@ class Bot:
                      Dialogue.load(conversation.state), locale)
 
     def _respond(self, turn: _Turn) -> list[OutboundMessage]:
-        second = self._split(turn)
+        second = second_request(self.runtime, turn.message, turn.parse)
         replies = self._answer(turn)
         if second and turn.conversation.mode.value == "bot":
             replies += self._then(turn, second)
         return replies + self._next_request(turn)
-
-    def _split(self, turn: _Turn) -> str | None:
-        """Two requests in one message: the turn goes on with the first part's intent; the
-        second part's intent is returned (None when the message holds one request)."""
-        parts = self.runtime.dialogue.split_requests(turn.message.text)
-        if parts is None or turn.message.payload is not None:
-            return None
-        model, today = self.runtime.models.model, self.runtime.clock.now().date()
-        first, second = (model.parse(part, today) for part in parts)
-        intents = first["intent"]["name"], second["intent"]["name"]
-        requests = FLOW_OF_INTENT.keys() | self.runtime.faq.intents
-        if intents[0] == intents[1] or not set(intents) <= requests:
-            return None
-        turn.parse["intent"], turn.parse["intent_ranking"] = first["intent"], \
-            first["intent_ranking"]
-        return intents[1]
 
     def _then(self, turn: _Turn, intent: str) -> list[OutboundMessage]:
         """The second request of the message: an FAQ is answered now; a flow waits for the
@@ -176,7 +150,9 @@ class Bot:
             if name in self.runtime.replies.names(self.runtime.replies.locale(locale)) else ""
 
     def _answer(self, turn: _Turn) -> list[OutboundMessage]:
-        dialogue, reading = turn.dialogue, self._read(turn)
+        dialogue = turn.dialogue
+        reading = read_turn(self.runtime, turn.message, turn.parse, dialogue,
+                            bool(turn.photos.stored))
         intent = reading.intent
         if not reading.holding:  # "稍等，我找一下单号": neither counts nor resets the count
             dialogue.fallbacks = 0 if reading.understood else dialogue.fallbacks + 1
@@ -208,34 +184,6 @@ class Bot:
         if step.action:
             return self._run(turn, step.action)
         return [self._utter(turn, step)]
-
-    def _read(self, turn: _Turn) -> _Reading:
-        """Slots from the whole message, then what kind of turn it is. Identifiers alone
-        answer the open question ("单号是 2026…" is `inform`, whatever the model says);
-        keyboard mashing is not understood; chit-chat the shop cannot answer is understood,
-        just out of scope (it does not count toward "two misunderstandings → a person")."""
-        found = self.runtime.identifiers.read(turn.message.text,
-                                              phone_expected=turn.dialogue.expects_phone)
-        absorbed = turn.dialogue.absorb(found)
-        model, text = self.runtime.models.model, turn.message.text
-        pressed = turn.message.payload is not None
-        collecting = turn.dialogue.flow == "evidence" or \
-            turn.dialogue.slots.get("requested_slot") == "photos"
-        if (found.only or (turn.photos.stored and collecting)) and not pressed:
-            # Identifiers answer the open question; a photo (captioned or not) while photos are
-            # collected is evidence, never a new question for the intent model.
-            turn.parse["intent"] = {"name": "inform", "confidence": 1.0}
-        elif not found.found and not turn.photos.stored and not pressed \
-                and self.runtime.dialogue.is_gibberish(text):
-            turn.parse["intent"] = {"name": NOT_UNDERSTOOD, "confidence": 1.0}
-        intent = turn.parse["intent"]["name"]
-        unsure = intent in FALLBACK_INTENTS or intent == model.fallback_intent
-        holding = unsure and not absorbed and self.runtime.dialogue.is_holding(text)
-        # The classifier's own choice, not the threshold's fallback (which may share the name).
-        ranking = turn.parse.get("intent_ranking") or [{"name": intent}]
-        chit_chat = intent == OUT_OF_SCOPE == ranking[0]["name"] and not holding
-        understood = absorbed or bool(turn.photos.stored) or chit_chat or not unsure
-        return _Reading(intent, understood, holding and not understood, chit_chat)
 
     def _sync(self, turn: _Turn) -> None:
         """Write the dialogue state before the desk reads it."""
