@@ -22,6 +22,7 @@ from bot.policy.dialogue import DialogueConfig, load_dialogue
 from bot.policy.faq import Faq, load_faq
 from bot.policy.identifiers import IdentifierReader, load_identifier_reader
 from bot.policy.returns import ReturnPolicy, load_policy
+from bot.policy.sentiment import FrustrationDetector, load_frustration
 from handoff.agents.service import AgentService
 from handoff.config.replies import LOCALES, Replies
 from handoff.config.settings import Settings, load_settings
@@ -48,6 +49,7 @@ class Runtime:
     faq: Faq
     dialogue: DialogueConfig
     identifiers: IdentifierReader
+    frustration: FrustrationDetector
     replies: Replies
     evidence: EvidenceStore
     desk: Desk
@@ -75,6 +77,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         faq=load_faq(settings.faq_file, LOCALES),
         dialogue=load_dialogue(settings.policy_file.parent / "dialogue.yml"),
         identifiers=load_identifier_reader(settings.policy_file.parent / "identifiers.yml"),
+        frustration=load_frustration(settings.training_data_dir / "lexicons" / "frustration.yml"),
         replies=replies,
         evidence=LocalEvidenceStore(settings.evidence_dir),
         desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),

@@ -117,11 +117,20 @@ class Bot:
                      Dialogue.load(conversation.state), locale)
 
     def _respond(self, turn: _Turn) -> list[OutboundMessage]:
+        frustrated = self.runtime.frustration.is_frustrated(turn.message.text)
+        if frustrated:  # the agent sees it in the summary; the case is one step more urgent
+            extra = {**(turn.dialogue.findings.get("extra") or {}), "sentiment": "frustrated"}
+            turn.dialogue.findings = {**turn.dialogue.findings, "extra": extra}
         second = second_request(self.runtime, turn.message, turn.parse)
         replies = self._answer(turn)
         if second and turn.conversation.mode.value == "bot":
             replies += self._then(turn, second)
-        return replies + self._next_request(turn)
+        replies += self._next_request(turn)
+        if frustrated and replies:  # LAST: listen and apologise before the solution
+            apology = self._utter(turn, Step(template="apology"),
+                                  variant=turn.conversation.id % 3)
+            replies.insert(0, apology)
+        return replies
 
     def _then(self, turn: _Turn, intent: str) -> list[OutboundMessage]:
         """The second request of the message: an FAQ is answered now; a flow waits for the

@@ -31,6 +31,9 @@ from handoff.store.reply import OutboundMessage
 GENERAL_ISSUE = "general"
 
 
+FRUSTRATED = "frustrated"  # BotFindings.extra["sentiment"], set by the engine
+
+
 class Handoffs:
     """The hand_off half of the desk."""
 
@@ -70,7 +73,10 @@ class Handoffs:
             conversation_id=conversation.id, channel=conversation.channel, issue=issue,
             order_id=order.order_id if order else order_id,
             category=order.category if order else "", queue=self._queue(request, issue),
-            priority=self._priority(request, issue, customer, order),
+            priority=self._tables.priorities.for_mood(
+                self._priority(request, issue, customer, order),
+                (findings.extra or {}).get("sentiment") == FRUSTRATED
+                or (state.extra or {}).get("sentiment") == FRUSTRATED),
             rule=request.rule, reason=request.reason, tags=request.tags,
             investigation=request.investigation,
             locale=locale_of(conversation.locale or customer.language,

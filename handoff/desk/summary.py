@@ -50,6 +50,7 @@ def build_summary(session: Session, inputs: SummaryInputs, last_n: int) -> dict[
         "order": _order(session, case.order_id),
         "wants": findings.wants, "decision": dict(findings.decision or {}) or None,
         "answered": list(findings.answered), "refund_amount": findings.refund_amount,
+        "sentiment": str((findings.extra or {}).get("sentiment") or ""),
         "intents": _intents(messages), "entities": _entities(messages),
         "sensitive": _sensitive(messages),
         "evidence": _evidence(session, case.id, findings),

@@ -18,6 +18,11 @@ from handoff.store.models.enums import CasePriority
 class PriorityTable:
     default: CasePriority
     by_issue: Mapping[str, CasePriority]
+    frustration_raises: bool = False
+
+    def for_mood(self, priority: CasePriority, frustrated: bool) -> CasePriority:
+        """One step more urgent for a frustrated customer when configured; P1 stays P1."""
+        return priority.raised() if frustrated and self.frustration_raises else priority
 
     def for_issue(self, issue: str | None) -> CasePriority:
         """The priority configured for an issue category (the default when unknown)."""
@@ -51,4 +56,4 @@ def load_priorities(path: Path) -> PriorityTable:
         table = {str(k): CasePriority(str(v)) for k, v in (data.get("issues") or {}).items()}
     except (ValueError, AttributeError) as exc:
         raise ConfigFileError(f"{path}: priorities must be P1..P4 ({exc})") from exc
-    return PriorityTable(default, table)
+    return PriorityTable(default, table, bool(data.get("frustration_raises_priority", False)))
