@@ -8,7 +8,8 @@ reply type, `OutboundMessage` (``handoff.store.reply``), that the engine stores 
 Conversation state keys the engine maintains and the desk may read
 (``Conversation.state``): ``flow`` (name of the active L1 flow or absent), ``flow_started_at``
 (ISO instant), ``slots`` (dict), ``fallbacks`` (int, "did not understand" in a row),
-``findings`` (a `BotFindings.to_state()` dict of what the bot checked so far).
+``findings`` (a `BotFindings.to_state()` dict of what the bot checked so far),
+``last_replies`` (fingerprints of the bot's previous turn, so it never repeats itself).
 """
 
 from __future__ import annotations

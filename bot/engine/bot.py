@@ -8,6 +8,7 @@ their outbox rows. Any error rolls everything back, so a redelivery starts over 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,10 @@ class _Turn:
     dialogue: Dialogue
     locale: str
     facts: TurnFacts | None = None
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 class Bot:
@@ -130,7 +135,20 @@ class Bot:
             apology = self._utter(turn, Step(template="apology"),
                                   variant=turn.conversation.id % 3)
             replies.insert(0, apology)
-        return replies
+        return self._no_repeats(turn, replies)
+
+    def _no_repeats(self, turn: _Turn, replies: list[OutboundMessage]) -> list[OutboundMessage]:
+        """The same block twice in a row reads like a broken machine: the second time it is
+        one line and a person is offered."""
+        seen = set(turn.dialogue.last_replies)
+        fresh = [r if _fingerprint(r.text) not in seen else self._repeated(turn) for r in replies]
+        turn.dialogue.last_replies = [_fingerprint(r.text) for r in fresh]
+        return fresh
+
+    def _repeated(self, turn: _Turn) -> OutboundMessage:
+        reply = self._utter(turn, Step(template="repeated"))
+        title = self.runtime.replies.render("button_human", turn.locale)
+        return OutboundMessage(reply.text, (Button(title, "/request_human"),))
 
     def _then(self, turn: _Turn, intent: str) -> list[OutboundMessage]:
         """The second request of the message: an FAQ is answered now; a flow waits for the
@@ -192,7 +210,8 @@ class Bot:
                 *(blob.to_dict() for blob in turn.photos.stored)]
         if step.action:
             return self._run(turn, step.action)
-        return [self._utter(turn, step)]
+        # Two phrasings alternate, so two chit-chat turns in a row do not read copy-pasted.
+        return [self._utter(turn, step, variant=turn.inbound.id // 2 % 2)]
 
     def _sync(self, turn: _Turn) -> None:
         """Write the dialogue state before the desk reads it."""

@@ -36,6 +36,8 @@ def read_turn(runtime: Runtime, message: InboundMessage, parse: dict[str, Any],
     collecting = dialogue.flow == "evidence" or dialogue.slots.get("requested_slot") == "photos"
     if (found.only or (has_photos and collecting)) and not pressed:
         parse["intent"] = {"name": "inform", "confidence": 1.0}
+    elif found.found and not pressed and len(found.request) >= 2:
+        _read_request_alone(runtime, found.request, parse)
     elif not found.found and not has_photos and not pressed and runtime.dialogue.is_gibberish(
             text):
         parse["intent"] = {"name": NOT_UNDERSTOOD, "confidence": 1.0}
@@ -47,6 +49,18 @@ def read_turn(runtime: Runtime, message: InboundMessage, parse: dict[str, Any],
     chit_chat = intent == OUT_OF_SCOPE == ranking[0]["name"] and not holding
     understood = absorbed or has_photos or chit_chat or not unsure
     return Reading(intent, understood, holding and not understood, chit_chat)
+
+
+def _read_request_alone(runtime: Runtime, request: str, parse: dict[str, Any]) -> None:
+    """"我要退貨，訂單 TW2026…，末四碼 5678" reads as `inform` because the identifiers dominate
+    the features; the request without them ("我要退貨") decides, when it is clearly one of the
+    bot's requests (never to make a message out of scope)."""
+    alone = runtime.models.model.parse(request, runtime.clock.now().date())
+    name, confidence = alone["intent"]["name"], float(alone["intent"]["confidence"])
+    requests = FLOW_OF_INTENT.keys() | runtime.faq.intents
+    if name in requests and confidence >= runtime.identifiers.request_confidence \
+            and name != parse["intent"]["name"]:
+        parse["intent"], parse["intent_ranking"] = alone["intent"], alone["intent_ranking"]
 
 
 def second_request(runtime: Runtime, message: InboundMessage,

@@ -32,6 +32,7 @@ class Dialogue:
     fallbacks: int = 0
     findings: dict[str, Any] = field(default_factory=dict)
     flow_started_at: str | None = None
+    last_replies: list[str] = field(default_factory=list)  # fingerprints of the last turn's
 
     @classmethod
     def load(cls, state: dict[str, Any] | None) -> Dialogue:
@@ -39,13 +40,15 @@ class Dialogue:
         slots = dict(state.pop("slots", None) or {})
         slots["flow"] = state.pop("flow", None)
         return cls(slots, int(state.pop("fallbacks", 0) or 0),
-                   dict(state.pop("findings", None) or {}), state.pop("flow_started_at", None))
+                   dict(state.pop("findings", None) or {}), state.pop("flow_started_at", None),
+                   list(state.pop("last_replies", None) or []))
 
     def merged_into(self, state: dict[str, Any] | None) -> dict[str, Any]:
         """``state`` with the engine's keys replaced (keys the desk keeps stay as they are)."""
         slots = {k: v for k, v in self.slots.items() if k not in ("flow", "findings")}
         return {**(state or {}), "flow": self.flow, "flow_started_at": self.flow_started_at,
-                "slots": slots, "fallbacks": self.fallbacks, "findings": self.findings}
+                "slots": slots, "fallbacks": self.fallbacks, "findings": self.findings,
+                "last_replies": self.last_replies}
 
     def take_slots(self, slots: dict[str, Any], now: datetime) -> None:
         """Adopt the slots an action left (findings live beside the slots)."""

@@ -29,6 +29,7 @@ class Identifiers:
     order_id: str | None = None
     phone_last4: str | None = None
     only: bool = False  # nothing else in the message (it answers a question, asks nothing)
+    request: str = ""  # the message without identifiers and the words naming them
 
     @property
     def found(self) -> bool:
@@ -44,6 +45,7 @@ class IdentifierReader:
     mobile: re.Pattern[str]
     order_words: tuple[str, ...]
     fillers: tuple[str, ...]
+    request_confidence: float = 0.8
 
     def read(self, text: str, *, phone_expected: bool) -> Identifiers:
         """The order number and phone in ``text``; bare 4 digits count as the phone when
@@ -54,7 +56,17 @@ class IdentifierReader:
         order_id = order.group(0).replace("-", "").upper() if order else None
         rest = _blank(folded, order.span()) if order else folded
         phone = self._phone(rest, phone_expected or order is not None)
-        return Identifiers(order_id, phone, bool(order_id or phone) and self._only(rest))
+        found = bool(order_id or phone)
+        return Identifiers(order_id, phone, found and self._only(rest),
+                           self._request(rest) if found else "")
+
+    def _request(self, rest: str) -> str:
+        """What the customer asks besides the identifiers ("我要退货 订单… 尾号…" → "我要退货"):
+        read on its own, the identifiers and their words do not pull it toward order status."""
+        text = re.sub(r"[#＃]?\d[\d ()+-]*", " ", rest)
+        for word in (*self.order_words, *self.phone_words):
+            text = text.replace(word, " ")
+        return " ".join(re.sub(r"[，,。.:：;；!！?？、]+", " ", text).split())
 
     def _only(self, rest: str) -> bool:
         """Nothing but digits, punctuation and filler words is left."""
@@ -110,6 +122,7 @@ def load_identifier_reader(path: Path) -> IdentifierReader:
                                 re.compile(phone["full_number"]), tuple(words),
                                 int(phone["max_gap"]), re.compile(phone["mobile"]),
                                 tuple(str(w).casefold() for w in phone["order_words"]),
-                                _longest_first(raw["filler_words"]))
+                                _longest_first(raw["filler_words"]),
+                                float(raw["request_confidence"]))
     except (KeyError, TypeError, AttributeError, ValueError, re.error) as exc:
         raise ConfigFileError(f"{path}: bad identifier patterns ({exc!r})") from exc
