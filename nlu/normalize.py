@@ -54,6 +54,12 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t.json")
 
 
+def script_neutral(text: str) -> bool:
+    """True when the text reads the same in Simplified and Traditional Chinese ("我想找真人客服"):
+    it says nothing about which script the customer uses."""
+    return _t2s().convert(text) == text == _s2t().convert(text)
+
+
 def is_han(ch: str) -> bool:
     """True for CJK unified ideographs (the characters OpenCC folds)."""
     code = ord(ch)

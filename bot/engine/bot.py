@@ -44,6 +44,7 @@ from handoff.config.replies import choose_locale
 from handoff.ports import TurnFacts
 from handoff.store.conversations import open_conversation
 from handoff.store.models import Conversation, Customer, Message
+from nlu.normalize import script_neutral
 
 
 @dataclass
@@ -111,8 +112,12 @@ class Bot:
             detected = conversation.locale or message.language_hint or detected
         if self.runtime.dialogue.is_cantonese(message.text):
             detected = "zh-Hant"  # Hong Kong customers read Traditional Chinese
-        elif self.runtime.dialogue.is_gibberish(message.text) and conversation.locale:
-            detected = conversation.locale  # keyboard mashing says nothing about language
+        elif conversation.locale and (self.runtime.dialogue.is_gibberish(message.text) or (
+                detected.startswith("zh") and conversation.locale.startswith("zh")
+                and script_neutral(message.text))):
+            # Mashing, or Chinese that reads the same in both scripts, says nothing about
+            # which language to answer in: the conversation's stays.
+            detected = conversation.locale
         locale = self.runtime.replies.locale(choose_locale(
             detected, conversation.locale, message.text,
             self.runtime.dialogue.sticky_locale_max_chars))

@@ -61,6 +61,19 @@ class Replies:
         return {p.stem for p in folder.glob("*.txt")}
 
 
+def when_words(due: datetime, now: datetime, timezone: str) -> dict[str, Any]:
+    """A due time as the customer reads it, in shop time: ``day`` is today / tomorrow / later,
+    ``minutes`` is set when it is less than an hour away. Templates turn it into words
+    ("今天 15:30 前", "明天 10:00 前", "within 5 minutes"), never a time-zone label."""
+    zone = ZoneInfo(timezone)
+    local_due, local_now = due.astimezone(zone), now.astimezone(zone)
+    days = (local_due.date() - local_now.date()).days
+    left = (due - now).total_seconds()
+    return {"day": "today" if days <= 0 else "tomorrow" if days == 1 else "later",
+            "minutes": max(1, -(-int(left) // 60)) if 0 < left < 3600 else None,
+            "at": local_due}
+
+
 def locale_of(language: str | None, default: str) -> str:
     """Map a detected language (``zh-Hans``, ``zh-TW``, ``en-US`` …) onto a template locale."""
     lang = (language or "").replace("_", "-").casefold()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handoff.config.replies import Replies, locale_of
+from handoff.config.replies import Replies, locale_of, when_words
 from handoff.config.settings import Settings
 from handoff.desk import cases
 from handoff.desk.assignment import auto_assign
@@ -58,7 +58,8 @@ class Handoffs:
             auto_assign(session, case, now)
         assert case.first_response_due is not None
         return HandoffTicket(case.number, case.queue, case.priority, case.first_response_due,
-                             reopened, tuple(self.ticket_replies(case, reopened, now)))
+                             reopened, tuple(self.ticket_replies(case, reopened, now,
+                                                                 _name(session, customer, case))))
 
     def draft(self, session: Session, conversation: Conversation, customer: Customer,
               request: HandoffRequest, findings: BotFindings, now: datetime) -> cases.CaseDraft:
@@ -89,11 +90,17 @@ class Handoffs:
             notify_once(session, case, f"notify:{recipient}", case.reopen_count, recipient,
                         f"{case.number} {case.priority} {case.queue}: {case.reason}", now)
 
-    def ticket_replies(self, case: Case, reopened: bool, now: datetime) -> list[OutboundMessage]:
-        """Case number and expected first response; the out-of-hours notice when closed."""
+    def ticket_replies(self, case: Case, reopened: bool, now: datetime,
+                       name: str = "") -> list[OutboundMessage]:
+        """The SOP's reply structure: greeting with the name → what happens (case number, what
+        was passed on: the order when there is one) → when, in the customer's words (today /
+        tomorrow / within minutes, shop time) → the out-of-hours notice when closed."""
         due = case.first_response_due
+        assert due is not None
         replies = [self._replies.reply("handoff_ticket", case.locale, case_number=case.number,
-                                       due=due, reopened=reopened)]
+                                       due=due, reopened=reopened, name=name,
+                                       order_id=case.order_id or "",
+                                       when=when_words(due, now, self._settings.timezone))]
         sla = self._tables.sla
         if not sla.human_available(case.queue, case.priority, now):
             replies.append(self._replies.reply("handoff_after_hours", case.locale, due=due,
@@ -159,6 +166,14 @@ def _customer(session: Session, conversation: Conversation) -> Customer:
     if customer is None:
         raise LookupError(f"conversation {conversation.id} has no customer")
     return customer
+
+
+def _name(session: Session, customer: Customer, case: Case) -> str:
+    """The name to greet: the chat's display name, else the name on the order."""
+    if customer.display_name:
+        return customer.display_name
+    order = session.get(Order, case.order_id) if case.order_id else None
+    return order.customer_name if order is not None else ""
 
 
 def _slot_order(conversation: Conversation) -> str | None:

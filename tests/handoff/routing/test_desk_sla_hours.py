@@ -78,4 +78,5 @@ def test_traditional_chinese_ticket_gives_case_number_and_time(shop: Shop, desk:
                                BotFindings(issue="refund_status"))
     assert ticket.case_number == "2026110001"
     assert "工單編號 2026110001" in ticket.replies[0].text
-    assert "11月05日 14:00" in ticket.replies[0].text
+    assert "今天 11月05日 14:00 前" in ticket.replies[0].text
+    assert "Asia/Shanghai" not in ticket.replies[0].text  # no time-zone label for customers
