@@ -94,8 +94,11 @@ class Settings(BaseSettings):
     public_url: str = ""
     console_max_failed_logins: int = 5  # wrong passwords in a row before the sign-in locks
     console_lockout_minutes: float = 15.0
-    console_session_hours: float = 12.0  # a console session cookie expires after this
-    console_secure_cookie: bool = False  # set when the console is served over HTTPS
+    console_session_hours: float = 12.0  # a console session ends this long after sign-in
+    console_idle_minutes: float = 120.0  # ... or after this long without a request
+    console_address_max_failed_logins: int = 20  # failed sign-ins per client address
+    console_secure_cookie: bool = False  # forced on when public_url is https
+    webchat_allowed_origins: tuple[str, ...] = ()  # may frame /webchat/ (CSP frame-ancestors)
     console_live_poll_seconds: float = 1.0  # how often live pages look for changes
 
     # -- channels (platform names, as in the Telegram and LINE docs) ------------------------------
@@ -149,6 +152,11 @@ class Settings(BaseSettings):
         """The model file in use (``AFTERSALES_NLU_MODEL``)."""
         assert self.nlu_model is not None
         return self.nlu_model
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry ``Secure`` when asked to, or whenever the public URL is https."""
+        return self.console_secure_cookie or self.public_url.lower().startswith("https://")
 
     @property
     def evidence_dir(self) -> Path:
