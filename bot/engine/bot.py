@@ -8,7 +8,7 @@ their outbox rows. Any error rolls everything back, so a redelivery starts over 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +28,9 @@ from bot.engine.store import (
 from bot.engine.understanding import (
     Photos,
     handoff_rule,
+    masked_parse,
     parse_message,
+    seal_phone,
     store_photos,
     turn_facts,
 )
@@ -51,6 +53,7 @@ class _Turn:
     photos: Photos
     dialogue: Dialogue
     locale: str
+    entities: list[dict[str, Any]]  # unmasked, in memory only: they fill the slots
     facts: TurnFacts | None = None
 
 
@@ -82,7 +85,9 @@ class Bot:
         customer, conversation = open_conversation(
             session, message.channel, message.external_id, now, message.display_name)
         photos = store_photos(self.runtime, message)
-        inbound = store_inbound(session, conversation, message,
+        # Masked before anything is written: the full text lives only in this turn's memory.
+        inbound = store_inbound(session, conversation,
+                                replace(message, text=self.runtime.masker.mask(message.text)),
                                 [blob.to_dict() for blob in photos.stored], now)
         turn = self._understand(session, customer, conversation, inbound, message, photos)
         replies = self._respond(turn)
@@ -94,7 +99,8 @@ class Bot:
     def _understand(self, session: Session, customer: Customer, conversation: Conversation,
                     inbound: Message, message: InboundMessage, photos: Photos) -> _Turn:
         now = self.runtime.clock.now()
-        parse = parse_message(self.runtime, message, now)
+        full = parse_message(self.runtime, message, now)
+        parse = masked_parse(self.runtime, full)
         inbound.nlu = parse
         detected = parse["language"] or conversation.locale or message.language_hint or ""
         locale = self.runtime.replies.locale(choose_locale(
@@ -103,11 +109,12 @@ class Bot:
         conversation.locale = customer.language = locale
         conversation.updated_at = now
         return _Turn(session, customer, conversation, inbound, message, parse, photos,
-                     Dialogue.load(conversation.state), locale)
+                     Dialogue.load(conversation.state), locale, list(full["entities"]))
 
     def _respond(self, turn: _Turn) -> list[OutboundMessage]:
         dialogue, intent = turn.dialogue, turn.parse["intent"]["name"]
-        absorbed = dialogue.absorb(turn.parse["entities"], turn.message.text)
+        absorbed = dialogue.absorb(turn.entities, turn.message.text)
+        seal_phone(self.runtime, dialogue)
         fallback = intent in FALLBACK_INTENTS or intent == self.runtime.models.model.fallback_intent
         understood = absorbed or bool(turn.photos.stored) or not fallback
         # "稍等，我找一下单号" is not a misunderstanding: it neither counts nor resets the count.

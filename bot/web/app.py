@@ -16,6 +16,7 @@ from bot.channels.webchat.api import webchat_mount
 from bot.engine.bot import Bot
 from bot.http.errors import json_errors
 from bot.http.headers import HeaderPolicy, frame_ancestors, security_headers
+from bot.logmask import install_log_masking
 from bot.runtime import Runtime, install
 from bot.web.agent_api import setup_agent_api
 from bot.web.background import background_jobs
@@ -29,6 +30,7 @@ _FORM_OVERHEAD = 64 * 1024  # multipart headers and text fields around the photo
 def create_app(runtime: Runtime) -> web.Application:
     """The web application over ``runtime`` (also makes it the actions' runtime)."""
     install(runtime)
+    install_log_masking(runtime.masker)
     policy = HeaderPolicy(webchat_frame_ancestors=frame_ancestors(
         runtime.settings.webchat_allowed_origins))
     app = web.Application(middlewares=[security_headers(policy), json_errors],

@@ -24,6 +24,8 @@ from pydantic_settings import (
 
 from handoff.config.paths import default_templates_dir, default_training_data_dir
 
+DEFAULT_SECRET = "change-me-in-production"  # `aftersales serve` refuses it off loopback
+
 
 def _alias(name: str) -> Any:
     """Accept both the bare platform name and the ``AFTERSALES_`` form."""
@@ -54,7 +56,7 @@ class Settings(BaseSettings):
     currency: str = "CNY"
     default_locale: str = "zh-Hans"
     order_id_pattern: str = r"(?<![A-Za-z0-9])(?:[A-Za-z]{2,4})?\d{10,20}(?!\d)"
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
 
     # -- L1 authority and dialogue bounds -----------------------------------------------------
     l1_refund_limit: Decimal = Decimal("500")
@@ -87,6 +89,7 @@ class Settings(BaseSettings):
     priorities_file: Path | None = None  # default training_data/handoff/priorities.yml
     csat_file: Path | None = None  # default training_data/handoff/csat.yml
     faq_file: Path | None = None  # default training_data/faq.yml
+    identifiers_file: Path | None = None  # default training_data/privacy/identifiers.yml
 
     # -- web -------------------------------------------------------------------------------
     host: str = "127.0.0.1"
@@ -139,6 +142,8 @@ class Settings(BaseSettings):
             "hours_file": self.hours_file
             or self.training_data_dir / "handoff" / "business_hours.yml",
             "faq_file": self.faq_file or self.training_data_dir / "faq.yml",
+            "identifiers_file": self.identifiers_file
+            or self.training_data_dir / "privacy" / "identifiers.yml",
             "priorities_file": self.priorities_file
             or self.training_data_dir / "handoff" / "priorities.yml",
             "csat_file": self.csat_file or self.training_data_dir / "handoff" / "csat.yml",
