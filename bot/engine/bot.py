@@ -21,6 +21,7 @@ from bot.engine.state import Dialogue
 from bot.engine.store import (
     find_inbound,
     inbound_key,
+    record_evidence,
     replies_to,
     store_inbound,
     store_replies,
@@ -93,6 +94,7 @@ class Bot:
         replies = self._respond(turn)
         conversation.state = turn.dialogue.merged_into(conversation.state)
         conversation.updated_at = now
+        record_evidence(session, conversation, inbound, photos.stored, now)
         store_replies(session, conversation, inbound, replies, now)
         return replies
 
