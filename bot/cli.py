@@ -11,6 +11,7 @@ import click
 from bot.commands import open_database, settings_of
 from bot.commands.agents import agents as agents_group
 from bot.commands.agents import sweep as sweep_command
+from bot.commands.credentials import COMMANDS as CREDENTIAL_COMMANDS
 from bot.commands.inbox import inbox as inbox_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
@@ -122,6 +123,8 @@ def demo(ctx: click.Context, no_serve: bool) -> None:
 cli.add_command(nlu_group)
 cli.add_command(serve_command)
 cli.add_command(agents_group)
+for _command in CREDENTIAL_COMMANDS:
+    agents_group.add_command(_command)
 cli.add_command(report_command)
 cli.add_command(sweep_command)
 cli.add_command(inbox_group)
