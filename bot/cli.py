@@ -13,6 +13,8 @@ from bot.commands.agents import agents as agents_group
 from bot.commands.agents import sweep as sweep_command
 from bot.commands.credentials import COMMANDS as CREDENTIAL_COMMANDS
 from bot.commands.inbox import inbox as inbox_group
+from bot.commands.privacy import customer as customer_group
+from bot.commands.privacy import privacy as privacy_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
@@ -123,6 +125,8 @@ def demo(ctx: click.Context, no_serve: bool) -> None:
 cli.add_command(nlu_group)
 cli.add_command(serve_command)
 cli.add_command(agents_group)
+cli.add_command(privacy_group)
+cli.add_command(customer_group)
 for _command in CREDENTIAL_COMMANDS:
     agents_group.add_command(_command)
 cli.add_command(report_command)

@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
     summary_last_messages: int = 8
     sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
+    retention_days: int = 365  # `aftersales privacy purge` keeps finished conversations this long
     inbox_max_failures: int = 10  # a webhook event failing this often is parked (not outages)
 
     # -- tables that live as files under training_data/ -----------------------------------------
