@@ -12,7 +12,10 @@ from bot.commands import open_database, settings_of
 from bot.commands.agents import agents as agents_group
 from bot.commands.agents import sweep as sweep_command
 from bot.commands.conversations import test_group
+from bot.commands.credentials import COMMANDS as CREDENTIAL_COMMANDS
 from bot.commands.inbox import inbox as inbox_group
+from bot.commands.privacy import customer as customer_group
+from bot.commands.privacy import privacy as privacy_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
@@ -124,6 +127,10 @@ def demo(ctx: click.Context, no_serve: bool) -> None:
 cli.add_command(nlu_group)
 cli.add_command(serve_command)
 cli.add_command(agents_group)
+cli.add_command(privacy_group)
+cli.add_command(customer_group)
+for _command in CREDENTIAL_COMMANDS:
+    agents_group.add_command(_command)
 cli.add_command(report_command)
 cli.add_command(sweep_command)
 cli.add_command(inbox_group)

@@ -24,12 +24,14 @@ from bot.policy.identifiers import IdentifierReader, load_identifier_reader
 from bot.policy.returns import ReturnPolicy, load_policy
 from bot.policy.sentiment import FrustrationDetector, load_frustration
 from handoff.agents.service import AgentService
+from handoff.config.privacy import load_masker
 from handoff.config.replies import LOCALES, Replies
 from handoff.config.settings import Settings, load_settings
 from handoff.desk.desk import Desk
 from handoff.desk.sweeper import Sweeper
 from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
+from handoff.store.masking import IdentifierMasker
 from handoff.store.orders import DbOrderProvider, OrderProvider
 from handoff.store.outbox import OutboxWorker
 
@@ -57,13 +59,14 @@ class Runtime:
     sweeper: Sweeper
     outbox: OutboxWorker
     orders: OrderProviderFactory
+    masker: IdentifierMasker  # personal identifiers masked before anything is stored
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None, *,
                   database: Database | None = None, models: ModelHolder | None = None,
                   desk: Desk | None = None) -> Runtime:
     """Compose the runtime from settings (the model file must exist; see `ensure_model_file`)."""
-    assert settings.policy_file and settings.faq_file
+    assert settings.policy_file and settings.faq_file and settings.identifiers_file
     clock = clock or SystemClock()
     db = database or Database(settings.database_url,
                               busy_timeout_ms=settings.sqlite_busy_timeout_ms)
@@ -83,6 +86,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),
         outbox=OutboxWorker(db, clock),
         orders=lambda session: DbOrderProvider(session, key),
+        masker=load_masker(settings.identifiers_file),
     )
 
 

@@ -34,8 +34,9 @@ class EventInbox:
     outage surfaces as `StoreUnavailable`."""
 
     def __init__(self, database: Database, clock: Clock, channel: str,
-                 park_after: int = 0) -> None:
+                 park_after: int = 0, redact: Callable[[Any], Any] | None = None) -> None:
         self._db = database
+        self._redact = redact  # masks personal identifiers in a processed row's raw payload
         self._clock = clock
         self._channel = channel
         self._park_after = park_after  # failures (not outages) before a row is parked; 0: never
@@ -49,7 +50,8 @@ class EventInbox:
         return await _off_loop(self._lease, skip)
 
     async def processed(self, entry: PendingEvent) -> None:
-        await _off_loop(self._write, lambda s: mark_processed(s, entry.id, self._clock.now()))
+        await _off_loop(self._write, lambda s: mark_processed(s, entry.id, self._clock.now(),
+                                                              self._redact))
 
     async def failed(self, entry: PendingEvent, error: str, *, outage: bool = False) -> bool:
         """Record a failed turn (an ``outage`` does not count toward parking); True: parked."""

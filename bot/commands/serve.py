@@ -6,7 +6,9 @@ import click
 from aiohttp import web
 
 from bot.commands import settings_of
-from handoff.config.settings import Settings
+from handoff.config.settings import DEFAULT_SECRET, Settings
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def run_server(settings: Settings, host: str, port: int) -> None:
@@ -17,17 +19,24 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     if not settings.nlu_model_path.exists():
         raise click.ClickException(
             f"no NLU model at {settings.nlu_model_path}: run `aftersales nlu train` first")
+    refuse_default_secret(settings, host)
     app = create_app(build_runtime(settings))
     click.echo(f"web chat:      http://{host}:{port}/webchat/")
     click.echo(f"agent console: http://{host}:{port}/console/")
     telegram = "on" if settings.telegram_bot_token else "off (set TELEGRAM_BOT_TOKEN)"
     line = "on" if settings.line_channel_secret else "off (set LINE_CHANNEL_SECRET)"
     click.echo(f"Telegram: {telegram} · LINE: {line}")
-    if settings.secret_key.get_secret_value() == "change-me-in-production" and host not in (
-            "127.0.0.1", "localhost", "::1"):
-        click.echo("warning: AFTERSALES_SECRET_KEY is the default; set your own before exposing "
-                   "the server", err=True)
     web.run_app(app, host=host, port=port, print=None)
+
+
+def refuse_default_secret(settings: Settings, host: str) -> None:
+    """Anyone who knows the default secret can forge web chat tokens and phone digests, so it
+    is only good on this machine."""
+    if settings.secret_key.get_secret_value() == DEFAULT_SECRET and host not in LOOPBACK:
+        raise click.ClickException(
+            f"refusing to listen on {host} with the default AFTERSALES_SECRET_KEY: set it to a "
+            "long random value, e.g. AFTERSALES_SECRET_KEY=$(python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))')")
 
 
 @click.command()

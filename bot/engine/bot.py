@@ -9,7 +9,7 @@ their outbox rows. Any error rolls everything back, so a redelivery starts over 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,7 @@ from bot.engine.state import Dialogue
 from bot.engine.store import (
     find_inbound,
     inbound_key,
+    record_evidence,
     replies_to,
     store_inbound,
     store_replies,
@@ -34,7 +35,9 @@ from bot.engine.store import (
 from bot.engine.understanding import (
     Photos,
     handoff_rule,
+    masked_parse,
     parse_message,
+    seal_phone,
     store_photos,
     turn_facts,
 )
@@ -58,6 +61,7 @@ class _Turn:
     photos: Photos
     dialogue: Dialogue
     locale: str
+    entities: list[dict[str, Any]]  # unmasked, in memory only: they fill the slots
     facts: TurnFacts | None = None
 
 
@@ -93,19 +97,23 @@ class Bot:
         customer, conversation = open_conversation(
             session, message.channel, message.external_id, now, message.display_name)
         photos = store_photos(self.runtime, message)
-        inbound = store_inbound(session, conversation, message,
+        # Masked before anything is written: the full text lives only in this turn's memory.
+        inbound = store_inbound(session, conversation,
+                                replace(message, text=self.runtime.masker.mask(message.text)),
                                 [blob.to_dict() for blob in photos.stored], now)
         turn = self._understand(session, customer, conversation, inbound, message, photos)
         replies = self._respond(turn)
         conversation.state = turn.dialogue.merged_into(conversation.state)
         conversation.updated_at = now
+        record_evidence(session, conversation, inbound, photos.stored, now)
         store_replies(session, conversation, inbound, replies, now)
         return replies
 
     def _understand(self, session: Session, customer: Customer, conversation: Conversation,
                     inbound: Message, message: InboundMessage, photos: Photos) -> _Turn:
         now = self.runtime.clock.now()
-        parse = parse_message(self.runtime, message, now)
+        full = parse_message(self.runtime, message, now)
+        parse = masked_parse(self.runtime, full)
         inbound.nlu = parse
         detected = parse["language"] or conversation.locale or message.language_hint or ""
         if not any(ch.isalpha() for ch in message.text):  # a photo alone says nothing
@@ -124,7 +132,7 @@ class Bot:
         conversation.locale = customer.language = locale
         conversation.updated_at = now
         return _Turn(session, customer, conversation, inbound, message, parse, photos,
-                     Dialogue.load(conversation.state), locale)
+                     Dialogue.load(conversation.state), locale, list(full["entities"]))
 
     def _respond(self, turn: _Turn) -> list[OutboundMessage]:
         frustrated = self.runtime.frustration.is_frustrated(turn.message.text)
@@ -185,6 +193,7 @@ class Bot:
         dialogue = turn.dialogue
         reading = read_turn(self.runtime, turn.message, turn.parse, dialogue,
                             bool(turn.photos.stored))
+        seal_phone(self.runtime, dialogue)  # a full number never stays in the slots
         intent = reading.intent
         if not reading.holding:  # "稍等，我找一下单号": neither counts nor resets the count
             dialogue.fallbacks = 0 if reading.understood else dialogue.fallbacks + 1

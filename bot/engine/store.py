@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.evidence import StoredBlob
 from bot.messages import InboundMessage, OutboundMessage
-from handoff.store.models import Conversation, Message
-from handoff.store.models.enums import Author, Direction
+from handoff.store.models import Conversation, Evidence, Message
+from handoff.store.models.enums import Author, Direction, EvidenceKind
 from handoff.store.outbox import send_to_customer
 
 
@@ -36,6 +37,24 @@ def store_inbound(session: Session, conversation: Conversation, message: Inbound
     session.add(row)
     session.flush()
     return row
+
+
+def record_evidence(session: Session, conversation: Conversation, inbound: Message,
+                    photos: Sequence[StoredBlob], now: datetime) -> None:
+    """Every stored photo is an evidence row, whatever mode the turn ran in: the L1 evidence
+    action classifies the ones it asked for; the rest (human mode, an unasked photo) are
+    ``other`` on the open case — so no file is on disk without its row."""
+    if not photos:
+        return
+    session.flush()
+    recorded = set(session.scalars(select(Evidence.uri).where(Evidence.message_id == inbound.id)))
+    for blob in photos:
+        if blob.uri in recorded:
+            continue
+        session.add(Evidence(conversation_id=conversation.id, case_id=conversation.case_id,
+                             message_id=inbound.id, kind=EvidenceKind.OTHER, uri=blob.uri,
+                             content_type=blob.content_type, size=blob.size, sha256=blob.sha256,
+                             created_at=now))
 
 
 def _reply_key(inbound: Message, index: int) -> str:

@@ -12,6 +12,7 @@ from bot.evidence import EvidenceRejected, StoredBlob, sniff_image
 from bot.messages import AttachmentKind, InboundMessage
 from bot.runtime import Runtime
 from handoff.ports import SensitiveFlag, TurnFacts
+from handoff.store.masking import DIGEST_PREFIX, mask_phone, phone_digest, phone_digits
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,24 @@ def parse_message(runtime: Runtime, message: InboundMessage, now: datetime) -> d
         name = message.payload[1:].split("{", 1)[0].split(":", 1)[0]
         parse["intent"] = {"name": name, "confidence": 1.0}
     return parse
+
+
+def masked_parse(runtime: Runtime, parse: dict[str, Any]) -> dict[str, Any]:
+    """The parse as it may be stored and shown: identifiers masked in the text and entities."""
+    masked: dict[str, Any] = runtime.masker.mask_value(parse)
+    for entity in masked.get("entities", []):
+        if entity.get("entity") == "phone":
+            entity["value"] = mask_phone(str(entity["value"]))
+    return masked
+
+
+def seal_phone(runtime: Runtime, dialogue: Dialogue) -> None:
+    """Keep a full phone number in the slots only as its keyed digest (the identity check
+    compares digests); the last 4 digits alone identify nobody and stay as typed."""
+    phone = str(dialogue.slots.get("phone") or "")
+    if len(phone_digits(phone)) > 4 and not phone.startswith(DIGEST_PREFIX):
+        key = runtime.settings.secret_key.get_secret_value()
+        dialogue.slots["phone"] = DIGEST_PREFIX + phone_digest(phone, key)
 
 
 def handoff_rule(message: InboundMessage) -> str | None:

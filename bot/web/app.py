@@ -15,6 +15,8 @@ from bot.channels.telegram.setup import telegram_mount
 from bot.channels.webchat.api import webchat_mount
 from bot.engine.bot import Bot
 from bot.http.errors import json_errors
+from bot.http.headers import HeaderPolicy, frame_ancestors, security_headers
+from bot.logmask import install_log_masking
 from bot.runtime import Runtime, install
 from bot.web.agent_api import setup_agent_api
 from bot.web.background import background_jobs
@@ -28,7 +30,10 @@ _FORM_OVERHEAD = 64 * 1024  # multipart headers and text fields around the photo
 def create_app(runtime: Runtime) -> web.Application:
     """The web application over ``runtime`` (also makes it the actions' runtime)."""
     install(runtime)
-    app = web.Application(middlewares=[json_errors],
+    install_log_masking(runtime.masker)
+    policy = HeaderPolicy(webchat_frame_ancestors=frame_ancestors(
+        runtime.settings.webchat_allowed_origins))
+    app = web.Application(middlewares=[security_headers(policy), json_errors],
                           client_max_size=runtime.settings.evidence_max_bytes + _FORM_OVERHEAD)
     engine = Bot(runtime)
     app[RUNTIME], app[BOT] = runtime, engine

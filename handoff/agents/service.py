@@ -179,7 +179,7 @@ class AgentService:
     def _owned_or_free(self, session: Session, agent: Agent, number: str) -> Case:
         case = self._visible(session, agent, number)
         if case.assignee_id not in (None, agent.id):
-            raise Conflict(f"case {number} is claimed by {assignee_name(session, case)}")
+            raise Conflict(_taken(session, case))
         return case
 
     def _workable(self, session: Session, agent: Agent, number: str) -> Case:
@@ -194,7 +194,7 @@ class AgentService:
         if not case.status.is_open:
             raise Conflict(f"case {case.number} is resolved")
         if not claim(session, case, agent, self._desk.clock.now()):
-            raise Conflict(f"case {case.number} is claimed by {assignee_name(session, case)}")
+            raise Conflict(_taken(session, case))
 
     def _assignee_filter(self, session: Session, query: Any, agent: Agent,
                          assignee: str | None) -> Any:
@@ -206,6 +206,15 @@ class AgentService:
             return query.where(Case.assignee_id.is_(None))
         target = session.scalars(select(Agent.id).where(Agent.name == assignee)).first()
         return query.where(Case.assignee_id == (target if target is not None else -1))
+
+
+def _taken(session: Session, case: Case) -> str:
+    """The loser's message, read after the conflict is known (the winner has committed);
+    never a blank owner."""
+    session.refresh(case)
+    owner = assignee_name(session, case) if case.assignee_id is not None else None
+    return (f"case {case.number} is claimed by {owner}" if owner
+            else f"case {case.number} is already taken")
 
 
 def _is_supervisor(agent: Agent) -> bool:

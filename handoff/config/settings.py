@@ -24,6 +24,8 @@ from pydantic_settings import (
 
 from handoff.config.paths import default_templates_dir, default_training_data_dir
 
+DEFAULT_SECRET = "change-me-in-production"  # `aftersales serve` refuses it off loopback
+
 
 def _alias(name: str) -> Any:
     """Accept both the bare platform name and the ``AFTERSALES_`` form."""
@@ -54,7 +56,7 @@ class Settings(BaseSettings):
     currency: str = "CNY"
     default_locale: str = "zh-Hans"
     order_id_pattern: str = r"(?<![A-Za-z0-9])(?:[A-Za-z]{2,4})?\d{10,20}(?!\d)"
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
 
     # -- L1 authority and dialogue bounds -----------------------------------------------------
     l1_refund_limit: Decimal = Decimal("500")
@@ -76,6 +78,7 @@ class Settings(BaseSettings):
     reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
     summary_last_messages: int = 8
     sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
+    retention_days: int = 365  # `aftersales privacy purge` keeps finished conversations this long
     inbox_max_failures: int = 10  # a webhook event failing this often is parked (not outages)
 
     # -- tables that live as files under training_data/ -----------------------------------------
@@ -87,6 +90,7 @@ class Settings(BaseSettings):
     priorities_file: Path | None = None  # default training_data/handoff/priorities.yml
     csat_file: Path | None = None  # default training_data/handoff/csat.yml
     faq_file: Path | None = None  # default training_data/faq.yml
+    identifiers_file: Path | None = None  # default training_data/privacy/identifiers.yml
 
     # -- web -------------------------------------------------------------------------------
     host: str = "127.0.0.1"
@@ -94,8 +98,11 @@ class Settings(BaseSettings):
     public_url: str = ""
     console_max_failed_logins: int = 5  # wrong passwords in a row before the sign-in locks
     console_lockout_minutes: float = 15.0
-    console_session_hours: float = 12.0  # a console session cookie expires after this
-    console_secure_cookie: bool = False  # set when the console is served over HTTPS
+    console_session_hours: float = 12.0  # a console session ends this long after sign-in
+    console_idle_minutes: float = 120.0  # ... or after this long without a request
+    console_address_max_failed_logins: int = 20  # failed sign-ins per client address
+    console_secure_cookie: bool = False  # forced on when public_url is https
+    webchat_allowed_origins: tuple[str, ...] = ()  # may frame /webchat/ (CSP frame-ancestors)
     console_live_poll_seconds: float = 1.0  # how often live pages look for changes
 
     # -- channels (platform names, as in the Telegram and LINE docs) ------------------------------
@@ -136,6 +143,8 @@ class Settings(BaseSettings):
             "hours_file": self.hours_file
             or self.training_data_dir / "handoff" / "business_hours.yml",
             "faq_file": self.faq_file or self.training_data_dir / "faq.yml",
+            "identifiers_file": self.identifiers_file
+            or self.training_data_dir / "privacy" / "identifiers.yml",
             "priorities_file": self.priorities_file
             or self.training_data_dir / "handoff" / "priorities.yml",
             "csat_file": self.csat_file or self.training_data_dir / "handoff" / "csat.yml",
@@ -149,6 +158,11 @@ class Settings(BaseSettings):
         """The model file in use (``AFTERSALES_NLU_MODEL``)."""
         assert self.nlu_model is not None
         return self.nlu_model
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry ``Secure`` when asked to, or whenever the public URL is https."""
+        return self.console_secure_cookie or self.public_url.lower().startswith("https://")
 
     @property
     def evidence_dir(self) -> Path:

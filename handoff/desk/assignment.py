@@ -69,7 +69,9 @@ def claim(session: Session, case: Case, agent: Agent, now: datetime,
     if session.get_bind().dialect.name == "postgresql":
         locked = session.scalar(select(Case.id).where(Case.id == case.id,
                                                       Case.assignee_id.is_(None))
-                                .with_for_update(skip_locked=True))
+                                # Wait for a competing claim to commit (not skip_locked):
+                                # the loser then sees, and can name, the winner.
+                                .with_for_update())
         if locked is None:
             return False
     result = session.execute(

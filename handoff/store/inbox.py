@@ -15,7 +15,7 @@ no longer leased, no longer in the way; ``retry_parked`` makes it due again afte
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -89,9 +89,17 @@ def lease_due(session: Session, channel: str, now: datetime,
     return [PendingEvent(r.id, r.key, dict(r.payload), r.attempts) for r in rows]
 
 
-def mark_processed(session: Session, entry_id: int, now: datetime) -> None:
+def mark_processed(session: Session, entry_id: int, now: datetime,
+                   redact: Callable[[Any], Any] | None = None) -> None:
+    """Done; the raw payload, kept only for a crash replay, is redacted in this same
+    transaction (``redact`` masks personal identifiers in every string of it)."""
+    values: dict[str, Any] = {"processed_at": now, "last_error": ""}
+    if redact is not None:
+        row = session.get(ChannelInboxEntry, entry_id)
+        if row is not None:
+            values["payload"] = redact(dict(row.payload))
     session.execute(update(ChannelInboxEntry).where(ChannelInboxEntry.id == entry_id)
-                    .values(processed_at=now, last_error=""))
+                    .values(**values))
 
 
 def mark_failed(session: Session, entry: PendingEvent, error: str, now: datetime, *,

@@ -1,13 +1,39 @@
-"""Phone numbers are shown masked everywhere: ``13812345678`` → ``138****5678``."""
+"""Personal identifiers are masked at the point of entry: ``13812345678`` → ``138****5678``.
+
+`IdentifierMasker` applies the configured patterns (training_data/privacy/identifiers.yml,
+loaded by `handoff.config.privacy`) to free text and to JSON values, before anything is written.
+A pattern may carry a check (Luhn, ID check digits) so order numbers, tracking numbers, dates and
+amounts are left alone. `mask_phones_in_text` is the older display-side guard, still applied to
+transcripts and summaries in case of rows written before masking at entry.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from typing import Any
 
 # A run of 8–15 digits, allowing the separators people type (spaces, dashes, a leading +).
 _PHONE_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\+?\d(?:[\d\- ]{6,18})\d(?![\dA-Za-z])")
+DIGEST_PREFIX = "digest:"
+
+
+class IdentifierKind(StrEnum):
+    PHONE = "phone"
+    NATIONAL_ID = "national_id"
+    BANK_CARD = "bank_card"
+
+
+@dataclass(frozen=True)
+class IdentifierPattern:
+    kind: IdentifierKind
+    regex: re.Pattern[str]
+    check: str | None = None  # luhn | cn_id | tw_id
 
 
 def phone_digits(phone: str) -> str:
@@ -31,6 +57,72 @@ def phone_digest(phone: str, key: str) -> str:
     ``138…`` (or ``+886 912…`` and ``0912…``) match."""
     national = phone_digits(phone)[-9:]
     return hmac.new(key.encode(), national.encode(), hashlib.sha256).hexdigest()
+
+
+class IdentifierMasker:
+    """Masks every configured identifier in text and in JSON-like values."""
+
+    def __init__(self, patterns: Iterable[IdentifierPattern]) -> None:
+        self._patterns = tuple(patterns)
+
+    def mask(self, text: str) -> str:
+        for pattern in self._patterns:
+            text = pattern.regex.sub(partial(_masked, pattern=pattern), text)
+        return text
+
+    def mask_value(self, value: Any) -> Any:
+        """Every string inside dicts and lists masked (the NLU record, raw webhook payloads)."""
+        if isinstance(value, str):
+            return self.mask(value)
+        if isinstance(value, dict):
+            return {key: self.mask_value(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.mask_value(item) for item in value]
+        return value
+
+
+def _masked(match: re.Match[str], pattern: IdentifierPattern) -> str:
+    raw = match.group(0)
+    compact = re.sub(r"[\s.()+-]", "", raw)
+    if pattern.check and not CHECKS[pattern.check](compact):
+        return raw
+    if pattern.kind is IdentifierKind.PHONE:
+        return mask_phone(compact)
+    return "*" * (len(compact) - 4) + compact[-4:]
+
+
+def luhn_ok(digits: str) -> bool:
+    if not digits.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def cn_id_ok(value: str) -> bool:
+    """GB 11643-1999: ISO 7064 MOD 11-2 check character of an 18-character ID."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    if len(value) != 18 or not value[:17].isdigit():
+        return False
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(value, weights, strict=False)) % 11]
+    return value[17].upper() == check
+
+
+def tw_id_ok(value: str) -> bool:
+    """Taiwan ID: the letter's two-digit code, then weights 8…1 and 1, sum divisible by 10."""
+    letters = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
+    if len(value) != 10 or value[0].upper() not in letters or not value[1:].isdigit():
+        return False
+    code = letters.index(value[0].upper()) + 10
+    digits = [code // 10, code % 10, *map(int, value[1:])]
+    weights = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
+    return sum(d * w for d, w in zip(digits, weights, strict=True)) % 10 == 0
+
+
+CHECKS: dict[str, Callable[[str], bool]] = {"luhn": luhn_ok, "cn_id": cn_id_ok,
+                                             "tw_id": tw_id_ok}
 
 
 def mask_phones_in_text(text: str) -> str:

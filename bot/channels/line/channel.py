@@ -29,6 +29,7 @@ from bot.channels.line.sender import LineSender, ReplyTokens
 from bot.channels.line.turns import LineTurns
 from bot.channels.line.webhook import LineWebhook
 from bot.channels.mount import ChannelMount
+from handoff.config.privacy import load_masker
 from handoff.config.settings import Settings
 from handoff.store.clock import Clock
 from handoff.store.db import Database
@@ -59,7 +60,9 @@ class LineChannel:
         self.sender = _LazySender(self)
         outbox.register(CHANNEL, self.sender)
         ledger = DeliveryLedger(database, clock)
-        inbox = EventInbox(database, clock, CHANNEL, settings.inbox_max_failures)
+        assert settings.identifiers_file is not None
+        inbox = EventInbox(database, clock, CHANNEL, settings.inbox_max_failures,
+                           redact=load_masker(settings.identifiers_file).mask_value)
         turns = LineTurns(
             ledger, ChannelIntake(handle),
             self.blob, self.set_reachable)

@@ -29,6 +29,7 @@ from bot.channels.intake import ChannelIntake, Handle, StoreUnavailable
 from bot.channels.mount import ChannelMount
 from bot.channels.webchat.token import (
     CHANNEL,
+    HEADER,
     admit_post,
     admit_read,
     presented_token,
@@ -137,7 +138,16 @@ def _photo(data: bytes, runtime: Runtime) -> Attachment:
     return Attachment(AttachmentKind.IMAGE, content_type, data)
 
 
+def _no_token_in_url(request: web.Request) -> None:
+    """The token proves who owns a conversation; in a URL it would end up in proxy and access
+    logs, so a query-string token is refused before anything else is read."""
+    if "token" in request.query:
+        raise ApiError(400, f"send the conversation token in the {HEADER} header, "
+                            "never in the URL")
+
+
 async def post_message(request: web.Request) -> web.Response:
+    _no_token_in_url(request)
     chat = request.app[WEBCHAT]
     runtime = chat.runtime
     after = _after(request)
@@ -188,6 +198,7 @@ def _after(request: web.Request) -> int:
 
 
 async def get_messages(request: web.Request) -> web.Response:
+    _no_token_in_url(request)
     runtime = request.app[WEBCHAT].runtime
     user_id = request.query.get("user_id", "")
     if not user_id or len(user_id) > _MAX_ID:

@@ -11,15 +11,17 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.http.headers import HeaderPolicy, security_headers
 from bot.review.jobs import Retrainer
-from bot.web.console.auth import guard, setup_auth
+from bot.web.console.auth.sessions import Signer
+from bot.web.console.auth.signin import guard, setup_auth
 from bot.web.console.common import PREFIX, RETRAINER, RUNTIME, SIGNER, ConsoleRuntime
 from bot.web.console.live import setup_live
 from bot.web.console.pages_agent import setup_agent_pages
+from bot.web.console.pages_staff import setup_staff
 from bot.web.console.pages_supervisor import setup_supervisor
 from bot.web.console.pages_trainer import setup_trainer
 from bot.web.console.service import AGENT_SERVICE
-from bot.web.console.sessions import Signer
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -27,7 +29,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 def create_console(runtime: ConsoleRuntime) -> web.Application:
     """The console sub-application (mounted at ``/console``)."""
     settings = runtime.settings
-    console = web.Application(middlewares=[guard])
+    # The headers again here: the console also runs as an app of its own (tests, embedding).
+    console = web.Application(middlewares=[security_headers(HeaderPolicy()), guard])
     console[RUNTIME] = runtime
     console[SIGNER] = Signer(settings.secret_key.get_secret_value())
     console[RETRAINER] = Retrainer(settings.training_data_dir, settings.nlu_model_path,
@@ -38,6 +41,7 @@ def create_console(runtime: ConsoleRuntime) -> web.Application:
     setup_live(console)
     setup_agent_pages(console)
     setup_supervisor(console)
+    setup_staff(console)
     setup_trainer(console)
     console.router.add_static("/static", STATIC_DIR)
     return console

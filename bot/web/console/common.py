@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from bot.review.jobs import ModelSlot, Retrainer
-from bot.web.console.sessions import ConsoleSession, Signer
+from bot.web.console.auth.sessions import ConsoleSession, Signer
 from handoff.agents.service import AgentService
 from handoff.config.settings import Settings
 from handoff.config.templating import environment

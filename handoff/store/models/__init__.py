@@ -1,5 +1,6 @@
 """All mapped classes, in one import."""
 
+from handoff.store.models.access import AgentAuditEntry, AgentSession, SignInThrottle
 from handoff.store.models.base import Base
 from handoff.store.models.cases import (
     AuditTrailViolation,
@@ -27,9 +28,10 @@ from handoff.store.models.people import Agent, Customer, CustomerLink, Processed
 from handoff.store.models.topics import CaseTopic
 
 __all__ = [
-    "Agent", "AgentRole", "AuditTrailViolation", "Author", "Base", "Case", "CaseEvent",
+    "Agent", "AgentAuditEntry", "AgentRole", "AgentSession", "AuditTrailViolation", "Author",
+    "Base", "Case", "CaseEvent",
     "CasePriority", "CaseSerial", "CaseStatus", "CaseTopic", "ChannelInboxEntry", "Contact",
     "Conversation", "ConversationMode", "Customer",
     "CustomerLink", "Direction", "Evidence", "EvidenceKind", "Message", "Notification", "Order",
-    "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue",
+    "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue", "SignInThrottle",
 ]

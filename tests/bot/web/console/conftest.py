@@ -6,16 +6,17 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import pytest_asyncio
 from aiohttp import web
 from playwright.async_api import Browser, async_playwright
 
-from bot.web.console import setup_console
+from bot.web.console import create_console, setup_console
 from handoff.config.paths import default_training_data_dir
 from handoff.config.settings import Settings
 from handoff.store.clock import ManualClock
@@ -111,3 +112,29 @@ async def console(review_settings: Settings, sqlite_db: Database, clock: ManualC
     add_agent(sqlite_db, "sam", AgentRole.SUPERVISOR, [], clock.now())
     async with serve(app) as base:
         yield base
+
+
+@dataclass(frozen=True)
+class EngineConsole:
+    """The console alone over HTTP on one engine, and the parts a test pokes at."""
+
+    base: str
+    app: web.Application
+    db: Database
+    settings: Settings
+
+
+@pytest.fixture
+async def engine_console(db: Database, db_settings: Settings,
+                         clock: ManualClock) -> AsyncIterator[EngineConsole]:
+    """The console on each engine (no NLU model: these tests never open the trainer pages),
+    with agent amy (L2), supervisor sam and trainer tina."""
+    settings = db_settings.model_copy(update={"console_max_failed_logins": 3})
+    console = create_console(Runtime(settings, db, clock, Holder(cast(Any, None))))
+    app = web.Application()
+    app.add_subapp("/console", console)
+    add_agent(db, "amy", AgentRole.AGENT, ["L2"], clock.now())
+    add_agent(db, "sam", AgentRole.SUPERVISOR, [], clock.now())
+    add_agent(db, "tina", AgentRole.TRAINER, [], clock.now())
+    async with serve(app) as base:
+        yield EngineConsole(base, console, db, settings)

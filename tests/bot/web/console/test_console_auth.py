@@ -9,7 +9,7 @@ from datetime import timedelta
 from PIL import Image
 from sqlalchemy import select
 
-from bot.web.console.sessions import SESSION_COOKIE
+from bot.web.console.auth.sessions import SESSION_COOKIE
 from handoff.agents.service import AgentService
 from handoff.config.settings import Settings
 from handoff.config.tables import load_queues, sync_queues

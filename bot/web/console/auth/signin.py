@@ -1,7 +1,8 @@
-"""Sign-in, sign-out and the guard every console request passes.
+"""Sign-in, sign-out (here or everywhere) and the guard every console request passes.
 
-The guard reads the signed session cookie and the agent row, redirects a signed-out request to
-the sign-in page, refuses an unsafe request without the CSRF token, and adds security headers.
+The guard reads the signed session cookie, its server-side session row and the agent row,
+redirects a signed-out, revoked or idle request to the sign-in page and refuses an unsafe request
+without the CSRF token. Security headers come from `bot.http.headers`, for every response.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from sqlalchemy.exc import IntegrityError
 
+from bot.web.console.auth.csrf import UNSAFE_METHODS, csrf_valid, refuse
+from bot.web.console.auth.passwords import (
+    Attempt,
+    LockoutPolicy,
+    SignInOutcome,
+    check_credentials,
+)
+from bot.web.console.auth.sessions import PRE_SESSION_COOKIE, SESSION_COOKIE, ConsoleSession
 from bot.web.console.common import (
     PRE_NONCE,
     PREFIX,
@@ -26,21 +36,16 @@ from bot.web.console.common import (
     see_other,
     viewer_of,
 )
-from bot.web.console.csrf import UNSAFE_METHODS, csrf_valid, refuse
-from bot.web.console.passwords import LockoutPolicy, SignInOutcome, check_credentials
-from bot.web.console.sessions import PRE_SESSION_COOKIE, SESSION_COOKIE, ConsoleSession
+from handoff.agents.credentials import sign_out_everywhere
+from handoff.agents.sessions import SessionLimits, end_session, live_session, open_session
+from handoff.config.settings import Settings
 from handoff.store.models import Agent, AgentRole
 
 PUBLIC = (f"{PREFIX}/signin", f"{PREFIX}/static/")
 HOME = {AgentRole.AGENT: "inbox", AgentRole.SUPERVISOR: "dashboard", AgentRole.TRAINER: "training"}
-SECURITY_HEADERS = {
-    # No inline script or style is allowed: even a missed escape could not run code.
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
+# One answer for a wrong password, an unknown name and a lock: none tells which names exist.
+SIGN_IN_REFUSED = ("Wrong name or password, or this sign-in is locked after too many failed "
+                   "attempts. Check them, or wait a few minutes and try again.")
 
 
 @web.middleware
@@ -53,11 +58,12 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise web.HTTPFound(f"{PREFIX}/signin?next={target}")
     if request.method in UNSAFE_METHODS and not await csrf_valid(request, nonce):
         raise refuse(request)
-    response = await handler(request)
-    response.headers.update(SECURITY_HEADERS)
-    if not request.path.startswith(f"{PREFIX}/static/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+    return await handler(request)
+
+
+def limits_of(settings: Settings) -> SessionLimits:
+    return SessionLimits(timedelta(hours=settings.console_session_hours),
+                         timedelta(minutes=settings.console_idle_minutes))
 
 
 def _pre_nonce(request: web.Request) -> str:
@@ -71,9 +77,11 @@ async def _load_viewer(request: web.Request) -> str | None:
     session = request.app[SIGNER].decode(request.cookies.get(SESSION_COOKIE), runtime.clock.now())
     if session is None:
         return None
+    now, limits = runtime.clock.now(), limits_of(runtime.settings)
     with runtime.db.session() as db:
         agent = db.get(Agent, session.agent_id)
-        if agent is None or not agent.active:
+        if agent is None or not agent.active or not live_session(
+                db, agent.id, session.nonce, now, limits):
             return None
         request[VIEWER] = _viewer(agent, session)
     return session.nonce
@@ -98,33 +106,70 @@ async def signin(request: web.Request) -> web.StreamResponse:
     runtime = runtime_of(request)
     settings, now = runtime.settings, runtime.clock.now()
     policy = LockoutPolicy(settings.console_max_failed_logins,
-                           timedelta(minutes=settings.console_lockout_minutes))
-    result = await asyncio.to_thread(_check, runtime, name, password, now, policy)
+                           timedelta(minutes=settings.console_lockout_minutes),
+                           settings.console_address_max_failed_logins)
+    attempt = Attempt(name, password, request.remote or "", now)
+    limits = limits_of(settings)
+    session = request.app[SIGNER].new_session(0, now, limits.lifetime)
+    result = await asyncio.to_thread(_check, runtime, attempt, policy, session.nonce, limits)
     target = _safe_next(str(form.get("next", "")))
     if result.outcome is not SignInOutcome.OK or result.agent_id is None:
-        error = ("Too many failed attempts: this sign-in is locked for now. Try again later."
-                 if result.outcome is SignInOutcome.LOCKED else "Wrong name or password.")
-        response = render(request, "signin.html", status=401, title="Sign in", error=error,
-                          name=name, next=target)
+        response = render(request, "signin.html", status=401, title="Sign in",
+                          error=SIGN_IN_REFUSED, name=name, next=target)
         _set_pre_cookie(request, response)
         return response
-    session = request.app[SIGNER].new_session(
-        result.agent_id, now, timedelta(hours=settings.console_session_hours))
+    session = ConsoleSession(result.agent_id, session.nonce, session.expires_at)
     redirect = see_other(target or f"{PREFIX}/")
     _cookie(redirect, request, SESSION_COOKIE, request.app[SIGNER].encode(session))
     redirect.del_cookie(PRE_SESSION_COOKIE, path=PREFIX)
     raise redirect
 
 
-def _check(runtime: Any, name: str, password: str, now: Any, policy: LockoutPolicy) -> Any:
-    with runtime.db.session() as db:
-        return check_credentials(db, name, password, now, policy)
+def _check(runtime: Any, attempt: Attempt, policy: LockoutPolicy, nonce: str,
+           limits: SessionLimits) -> Any:
+    """Check the credentials and, when right, open the session row in the same transaction."""
+    for tries in (1, 2):
+        try:
+            with runtime.db.session() as db:
+                result = check_credentials(db, attempt, policy)
+                if result.outcome is SignInOutcome.OK and result.agent_id is not None:
+                    open_session(db, result.agent_id, nonce, attempt.now, limits)
+                return result
+        except IntegrityError:
+            # Two attempts created the same throttle row at once; the second try sees it.
+            if tries == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def signout(request: web.Request) -> web.StreamResponse:
+    """End this session: its row is deleted, so the cookie is worthless even if kept."""
+    viewer = viewer_of(request)
+    await asyncio.to_thread(_end, runtime_of(request), viewer.session.nonce)
     redirect = see_other(f"{PREFIX}/signin")
     redirect.del_cookie(SESSION_COOKIE, path=PREFIX)
     raise redirect
+
+
+async def signout_everywhere(request: web.Request) -> web.StreamResponse:
+    """End every session of the signed-in agent (other browsers, a lost phone …)."""
+    viewer = viewer_of(request)
+    await asyncio.to_thread(_end_all, runtime_of(request), viewer.id, viewer.name)
+    redirect = see_other(f"{PREFIX}/signin")
+    redirect.del_cookie(SESSION_COOKIE, path=PREFIX)
+    raise redirect
+
+
+def _end_all(runtime: Any, agent_id: int, actor: str) -> None:
+    with runtime.db.session() as db:
+        agent = db.get(Agent, agent_id)
+        if agent is not None:
+            sign_out_everywhere(db, agent, actor, runtime.clock.now())
+
+
+def _end(runtime: Any, nonce: str) -> None:
+    with runtime.db.session() as db:
+        end_session(db, nonce)
 
 
 async def home(request: web.Request) -> web.StreamResponse:
@@ -144,7 +189,7 @@ def _set_pre_cookie(request: web.Request, response: web.StreamResponse) -> None:
 
 
 def _cookie(response: web.StreamResponse, request: web.Request, name: str, value: str) -> None:
-    secure = runtime_of(request).settings.console_secure_cookie
+    secure = runtime_of(request).settings.secure_cookies
     response.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Lax", secure=secure)
 
 
@@ -153,3 +198,4 @@ def setup_auth(app: web.Application) -> None:
     app.router.add_get("/signin", signin_page)
     app.router.add_post("/signin", signin)
     app.router.add_post("/signout", signout)
+    app.router.add_post("/signout-everywhere", signout_everywhere)

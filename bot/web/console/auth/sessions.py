@@ -1,8 +1,9 @@
-"""Signed, expiring session cookies (no server-side session table).
+"""Signed session cookies, checked against a server-side session row on every request.
 
 A cookie is ``base64(json).base64(hmac-sha256)`` keyed with the settings' secret key. It names
-the agent, a random nonce (which the CSRF token is derived from) and an expiry; the agent row is
-still read on every request, so deactivating an agent or changing a role takes effect at once.
+the agent, a random nonce (which the CSRF token is derived from and whose digest keys the
+``agent_sessions`` row, see `handoff.agents.sessions`) and an expiry. The signature keeps forged
+cookies from costing a database read; the row is what makes sign-out and revocation real.
 """
 
 from __future__ import annotations
@@ -78,9 +79,12 @@ class Signer:
         return _b64(self._mac("csrf", nonce.encode()))
 
     def csrf_ok(self, nonce: str | None, token: str | None) -> bool:
+        """Constant-time check over bytes: any malformed token (non-ASCII, lone surrogates …)
+        is simply wrong, never an exception."""
         if not nonce or not token:
             return False
-        return hmac.compare_digest(self.csrf_token(nonce), token)
+        presented = token.encode("utf-8", "surrogatepass")  # encodes every str
+        return hmac.compare_digest(self.csrf_token(nonce).encode("ascii"), presented)
 
 
 def _b64(data: bytes) -> str:

@@ -1,0 +1,1 @@
+"""Retention and erasure of customers' personal data (PIPL art. 47, PDPA art. 11)."""
