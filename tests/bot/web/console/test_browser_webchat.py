@@ -104,11 +104,12 @@ async def test_a_customer_on_a_phone_asks_for_a_return_and_sends_photos(
     await expect(_bot(page, "收到您的图片")).to_be_visible()
     await page.get_by_role("button", name="商品有问题").click()
     await expect(page.locator(".msg.customer", has_text="商品有问题")).to_be_visible()
-    await expect(_bot(page, "请依次拍照发给我")).to_be_visible()
+    # The photo sent before the customer said what happened counts as the first one.
+    await expect(_bot(page, "已收到：商品问题部位照片。")).to_be_visible()
     await expect(page.get_by_role("button", name="运输破损")).to_have_count(0)  # row gone
 
     await _upload_photo(page)
-    await expect(_bot(page, "照片已收到（本次 1 张）")).to_be_visible()
+    await expect(_bot(page, "已收到：商品问题部位照片、快递面单照片")).to_be_visible()
     await expect(page.locator(".msg.customer", has_text="📷")).to_have_count(2)
 
     await _say(page, HOSTILE)
@@ -116,7 +117,8 @@ async def test_a_customer_on_a_phone_asks_for_a_return_and_sends_photos(
     await page.wait_for_timeout(3 * POLL_SECONDS * 1000)  # a few polls after the last send
     assert await page.locator("#log img").count() == 0
     assert dialogs == []
-    for text in ("请发送您的订单号", "收到您的图片", "请依次拍照发给我", "照片已收到"):
+    for text in ("请发送您的订单号", "收到您的图片", "已收到：商品问题部位照片。",
+                 "快递面单照片。"):
         await expect(_bot(page, text)).to_have_count(1)  # shown once, polls or not
     assert await page.evaluate(
         "document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
