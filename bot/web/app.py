@@ -15,6 +15,7 @@ from bot.channels.telegram.setup import telegram_mount
 from bot.channels.webchat.api import webchat_mount
 from bot.engine.bot import Bot
 from bot.http.errors import json_errors
+from bot.http.limits import form_errors, parser_limits, query_limit
 from bot.runtime import Runtime, install
 from bot.web.agent_api import setup_agent_api
 from bot.web.background import background_jobs
@@ -28,8 +29,11 @@ _FORM_OVERHEAD = 64 * 1024  # multipart headers and text fields around the photo
 def create_app(runtime: Runtime) -> web.Application:
     """The web application over ``runtime`` (also makes it the actions' runtime)."""
     install(runtime)
-    app = web.Application(middlewares=[json_errors],
-                          client_max_size=runtime.settings.evidence_max_bytes + _FORM_OVERHEAD)
+    settings = runtime.settings
+    app = web.Application(middlewares=[json_errors, query_limit(settings.http_max_query_chars),
+                                       form_errors],
+                          client_max_size=settings.evidence_max_bytes + _FORM_OVERHEAD,
+                          handler_args=parser_limits(settings.http_max_line_bytes))
     engine = Bot(runtime)
     app[RUNTIME], app[BOT] = runtime, engine
     app.router.add_get("/healthz", _health)

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     console_session_hours: float = 12.0  # a console session cookie expires after this
     console_secure_cookie: bool = False  # set when the console is served over HTTPS
     console_live_poll_seconds: float = 1.0  # how often live pages look for changes
+    http_max_query_chars: int = 4096  # a longer query string is a JSON 414
+    http_max_line_bytes: int = 1024 * 1024  # aiohttp's parser refuses longer lines (plain 400)
 
     # -- channels (platform names, as in the Telegram and LINE docs) ------------------------------
     telegram_bot_token: SecretStr | None = Field(

@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import BodyPartReader, web
 
 from bot.channels.intake import ChannelIntake, Handle, StoreUnavailable
@@ -43,7 +44,7 @@ from bot.engine.history import (
 from bot.engine.store import inbound_key
 from bot.evidence import EvidenceRejected, sniff_image
 from bot.http.errors import ApiError
-from bot.http.payloads import read_json
+from bot.http.payloads import clean_field, read_json
 from bot.messages import Attachment, AttachmentKind, InboundMessage
 from bot.runtime import Runtime
 from handoff.config.templating import environment
@@ -81,6 +82,17 @@ def _field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
 
 
 async def _read_multipart(request: web.Request, max_bytes: int) -> tuple[dict[str, Any], bytes]:
+    try:
+        return await _read_parts(request, max_bytes)
+    except ApiError:
+        raise
+    except (ValueError, AssertionError, LookupError, aiohttp.ClientPayloadError) as exc:
+        # No boundary, a truncated body, a field that is not UTF-8: aiohttp's reader raises
+        # these (AssertionError included) for what the client sent, not for our bugs.
+        raise ApiError(400, f"malformed multipart body: {exc}") from exc
+
+
+async def _read_parts(request: web.Request, max_bytes: int) -> tuple[dict[str, Any], bytes]:
     fields: dict[str, Any] = {}
     photo = b""
     async for part in await request.multipart():
@@ -89,7 +101,8 @@ async def _read_multipart(request: web.Request, max_bytes: int) -> tuple[dict[st
         if part.name == "photo":
             photo = await _read_limited(part, max_bytes)
         elif part.name in ("user_id", "text", "message_id", "payload", "token"):
-            fields[part.name] = await part.text()
+            raw = await part.read(decode=True)
+            fields[part.name] = clean_field(raw.decode("utf-8"), part.name)
     return fields, photo
 
 
@@ -177,14 +190,15 @@ def _turn(runtime: Runtime, message: InboundMessage, after: int) -> _TurnView:
                          seen_through(session, conversation, after, ids))
 
 
+_MAX_MESSAGE_ID = 2**63 - 1  # ids are BIGINT on PostgreSQL: a larger cursor cannot be compared
+
+
 def _after(request: web.Request) -> int:
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        raise ApiError(400, '"after" must be an integer message id') from None
-    if after < 0:
-        raise ApiError(400, '"after" must not be negative')
-    return after
+    raw = request.query.get("after", "0")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or int(raw) > _MAX_MESSAGE_ID:
+        raise ApiError(400, '"after" must be a non-negative integer message id '
+                            f"(at most {_MAX_MESSAGE_ID})")
+    return int(raw)
 
 
 async def get_messages(request: web.Request) -> web.Response:
