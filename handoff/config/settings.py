@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     fallbacks_before_handoff: int = 2
     l1_flow_timeout_minutes: int = 15
     evidence_max_bytes: int = 10 * 1024 * 1024
+    evidence_max_pixels: int = 50_000_000  # decompression bombs: more pixels are refused
 
     # -- escalation defaults (rules.yml refers to these) ----------------------------------------
     repeat_contact_threshold: int = 3

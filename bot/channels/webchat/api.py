@@ -42,7 +42,7 @@ from bot.engine.history import (
     turn_reply_ids,
 )
 from bot.engine.store import inbound_key
-from bot.evidence import EvidenceRejected, sniff_image
+from bot.evidence import EvidenceRejected, check_image
 from bot.http.errors import ApiError
 from bot.http.payloads import clean_field, read_json
 from bot.messages import Attachment, AttachmentKind, InboundMessage
@@ -143,11 +143,14 @@ def update_id(user_id: str, message_id: str) -> str:
 
 
 def _photo(data: bytes, runtime: Runtime) -> Attachment:
+    """The upload, refused here (413/415, nothing stored) when it does not decode; the engine
+    stores the re-encoded image (`check_image` again) like every channel's."""
+    settings = runtime.settings
     try:
-        content_type = sniff_image(data, runtime.settings.evidence_max_bytes)
+        image = check_image(data, settings.evidence_max_bytes, settings.evidence_max_pixels)
     except EvidenceRejected as exc:
         raise ApiError(413 if exc.code == "too_large" else 415, str(exc)) from exc
-    return Attachment(AttachmentKind.IMAGE, content_type, data)
+    return Attachment(AttachmentKind.IMAGE, image.content_type, data)
 
 
 async def post_message(request: web.Request) -> web.Response:
