@@ -116,6 +116,8 @@ class Settings(BaseSettings):
         None, validation_alias=_alias("TELEGRAM_AGENT_CHAT_ID")
     )
     telegram_agent_poll_seconds: float = 2.0  # how often the agent group's topics are updated
+    telegram_retry_initial_seconds: float = 1.0  # Bot API away at start-up: first retry after
+    telegram_retry_max_seconds: float = 60.0  # … doubling up to this
     line_channel_secret: SecretStr | None = Field(
         None, validation_alias=_alias("LINE_CHANNEL_SECRET")
     )

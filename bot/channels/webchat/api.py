@@ -26,6 +26,7 @@ from typing import Any
 import aiohttp
 from aiohttp import BodyPartReader, web
 
+from bot.channels.health import ChannelHealth
 from bot.channels.intake import ChannelIntake, Handle, StoreUnavailable
 from bot.channels.mount import ChannelMount
 from bot.channels.webchat.token import (
@@ -240,7 +241,14 @@ def webchat_mount(runtime: Runtime, handle: Handle) -> ChannelMount:
         routes=(web.post("/webchat/api/messages", post_message),
                 web.get("/webchat/api/messages", get_messages),
                 web.get("/webchat/", page), web.get("/webchat", _redirect)),
-        exposed={WEBCHAT: Webchat(runtime, ChannelIntake(handle))})
+        exposed={WEBCHAT: Webchat(runtime, ChannelIntake(handle))},
+        health=(_connected(CHANNEL),))
+
+
+def _connected(name: str) -> ChannelHealth:
+    health = ChannelHealth(name)
+    health.connected()  # the widget calls us: nothing to reach at start-up
+    return health
 
 
 async def _redirect(request: web.Request) -> web.Response:

@@ -52,7 +52,7 @@ from tests.bot.channels.local_line_api import LocalLineApi
 from tests.bot.channels.loopback import serving
 from tests.bot.channels.tg_emulator import free_port
 from tests.bot.conftest import image_bytes
-from tests.bot.web.hostile import INPUTS, Hostile, RawRequest, RawResponse, send
+from tests.bot.web.hostile import INPUTS, Hostile, RawRequest, send
 from tests.conftest import ENGINES, START, _clean_postgres
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
