@@ -57,6 +57,18 @@ def db_upgrade(ctx: click.Context) -> None:
     click.echo(f"database {database.engine.url.render_as_string()} is up to date; {count} queues")
 
 
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def db_backup(ctx: click.Context, target: Path) -> None:
+    """Copy the SQLite database to TARGET while the product runs (SQLite's online backup);
+    on PostgreSQL, use pg_dump."""
+    from bot.commands.backup import backup_sqlite
+
+    settings = settings_of(ctx)
+    click.echo(backup_sqlite(settings.database_url, target))
+
+
 @cli.group()
 def orders() -> None:
     """Shop orders the bot can look up."""
@@ -94,8 +106,9 @@ def orders_import(ctx: click.Context, file: Path) -> None:
 
 @cli.command()
 @click.option("--no-serve", is_flag=True, help="Set up only; do not start the web server.")
+@click.option("--port", type=int, default=None, help="Port (default: settings.port).")
 @click.pass_context
-def demo(ctx: click.Context, no_serve: bool) -> None:
+def demo(ctx: click.Context, no_serve: bool, port: int | None) -> None:
     """Run the demo: train the model if missing, migrate, import demo orders dated around
     today, seed demo staff, then serve the web chat and console and print their URLs."""
     from bot.demo import load_demo_orders, seed_demo_agents
@@ -121,7 +134,7 @@ def demo(ctx: click.Context, no_serve: bool) -> None:
     if not no_serve:
         from bot.commands.serve import run_server
 
-        run_server(settings, settings.host, settings.port)
+        run_server(settings, settings.host, port or settings.port)
 
 
 cli.add_command(nlu_group)

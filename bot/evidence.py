@@ -8,17 +8,17 @@ turn's transaction.
 from __future__ import annotations
 
 import hashlib
+import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-# Magic numbers of the image formats accepted as evidence (we never trust the declared type).
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
+from PIL import Image, ImageOps
+
+# Pillow's format names of the images accepted as evidence, and their content types.
+_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+_NOT_IMAGE = "only JPEG, PNG, GIF or WebP images are accepted"
 
 
 class EvidenceRejected(ValueError):
@@ -50,17 +50,58 @@ class EvidenceStore(Protocol):
     def read(self, uri: str) -> bytes: ...
 
 
-def sniff_image(data: bytes, max_bytes: int) -> str:
-    """The image's real content type, or EvidenceRejected saying why it is refused."""
+@dataclass(frozen=True)
+class CheckedImage:
+    """An upload that decoded as an image, re-encoded: no metadata (EXIF GPS) and no bytes
+    after the image (an HTML tail of a polyglot) survive; ``content_type`` is the decoded one."""
+
+    data: bytes
+    content_type: str
+
+
+def check_image(data: bytes, max_bytes: int, max_pixels: int) -> CheckedImage:
+    """Decode ``data`` fully (``verify()`` then ``load()``) and re-encode it, or raise
+    EvidenceRejected saying why (``too_large`` | ``not_image``). We never trust the declared
+    type or the magic number."""
     if len(data) > max_bytes:
         raise EvidenceRejected(
             f"image is {len(data)} bytes; the limit is {max_bytes} bytes", "too_large")
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    for signature, content_type in _SIGNATURES:
-        if data.startswith(signature):
-            return content_type
-    raise EvidenceRejected("only JPEG, PNG, GIF or WebP images are accepted", "not_image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _decode(data, max_pixels)
+    except EvidenceRejected:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise EvidenceRejected(f"the image has too many pixels: {exc}", "too_large") from exc
+    except Exception as exc:  # a decoder fed hostile bytes may raise anything (struct.error …)
+        raise EvidenceRejected(_NOT_IMAGE, "not_image") from exc
+
+
+def _decode(data: bytes, max_pixels: int) -> CheckedImage:
+    with Image.open(io.BytesIO(data)) as probe:
+        if probe.format not in _FORMATS:
+            raise EvidenceRejected(_NOT_IMAGE, "not_image")
+        if probe.width * probe.height > max_pixels:
+            raise EvidenceRejected(f"the image has more than {max_pixels} pixels", "too_large")
+        probe.verify()  # checksums and structure; the image cannot be used after it
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()  # every pixel decodes
+        fmt = str(image.format)
+        return CheckedImage(_reencode(image, fmt), _FORMATS[fmt])
+
+
+def _reencode(image: Image.Image, fmt: str) -> bytes:
+    upright = ImageOps.exif_transpose(image)  # the orientation goes with the EXIF block
+    upright.info.clear()
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        upright.convert("RGB").save(out, "JPEG", quality=90, exif=b"")
+    elif fmt == "PNG":
+        upright.save(out, "PNG")
+    else:
+        upright.save(out, fmt)
+    return out.getvalue()
 
 
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.common import findings_event, findings_of, hand_off, say, updated
 from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
-from bot.evidence import StoredBlob, sniff_image
+from bot.evidence import StoredBlob, check_image
 from handoff.store.models import Evidence
 from handoff.store.models.enums import EvidenceKind
 
@@ -35,8 +35,9 @@ def incoming_photos(tracker: Tracker, turn: Turn) -> list[StoredBlob]:
                                     int(item["size"]), str(item["sha256"])))
         elif item.get("data"):
             data = base64.b64decode(item["data"])
-            content_type = sniff_image(data, turn.runtime.settings.evidence_max_bytes)
-            blobs.append(turn.runtime.evidence.put(data, content_type))
+            settings = turn.runtime.settings
+            image = check_image(data, settings.evidence_max_bytes, settings.evidence_max_pixels)
+            blobs.append(turn.runtime.evidence.put(image.data, image.content_type))
     return blobs
 
 

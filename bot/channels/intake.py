@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.messages import InboundMessage, OutboundMessage
+from handoff.store.text import storable
 
 Handle = Callable[[InboundMessage], list[OutboundMessage]]
 """The engine's transport-free turn: store the message, decide, queue the replies."""
@@ -38,9 +40,20 @@ class ChannelIntake:
     async def accept(self, message: InboundMessage) -> list[OutboundMessage]:
         """Run one turn; a database outage surfaces as `StoreUnavailable`."""
         try:
-            replies = await asyncio.to_thread(self._handle, message)
+            replies = await asyncio.to_thread(self._handle, storable_message(message))
         except Exception as exc:
             if is_store_outage(exc):
                 raise StoreUnavailable(str(exc)) from exc
             raise
         return replies
+
+_NAME_COLUMN = 128  # Customer.display_name is VARCHAR(128); PostgreSQL refuses longer values
+
+
+def storable_message(message: InboundMessage) -> InboundMessage:
+    """The platform's text as every engine stores it (NUL removed, lone surrogates replaced:
+    see `handoff.store.text`), so a turn never fails, or differs, on one engine only."""
+    payload = None if message.payload is None else storable(message.payload)
+    name = storable(message.display_name)[:_NAME_COLUMN]
+    return replace(message, external_id=storable(message.external_id),
+                   text=storable(message.text), display_name=name, payload=payload)

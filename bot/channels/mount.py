@@ -14,6 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.health import CHANNEL_HEALTH, ChannelHealth
+
 Lifespan = Callable[[web.Application], AsyncIterator[None]]
 
 
@@ -22,10 +24,11 @@ class ChannelMount:
     routes: tuple[web.RouteDef, ...] = ()
     lifespans: tuple[Lifespan, ...] = ()
     exposed: Mapping[web.AppKey[Any], Any] = field(default_factory=dict)
+    health: tuple[ChannelHealth, ...] = ()
 
     def __add__(self, other: ChannelMount) -> ChannelMount:
         return ChannelMount(self.routes + other.routes, self.lifespans + other.lifespans,
-                            {**self.exposed, **other.exposed})
+                            {**self.exposed, **other.exposed}, self.health + other.health)
 
     def install(self, app: web.Application) -> None:
         """Add the routes, start/stop the background work with ``app``, expose the objects."""
@@ -33,3 +36,4 @@ class ChannelMount:
         app.cleanup_ctx.extend(self.lifespans)
         for key, value in self.exposed.items():
             app[key] = value
+        app[CHANNEL_HEALTH] = [*app.get(CHANNEL_HEALTH, []), *self.health]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import click
 from aiohttp import web
 
@@ -16,6 +19,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     from bot.runtime import build_runtime
     from bot.web.app import create_app
 
+    check_port(host, port)
     if not settings.nlu_model_path.exists():
         raise click.ClickException(
             f"no NLU model at {settings.nlu_model_path}: run `aftersales nlu train` first")
@@ -26,7 +30,31 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     telegram = "on" if settings.telegram_bot_token else "off (set TELEGRAM_BOT_TOKEN)"
     line = "on" if settings.line_channel_secret else "off (set LINE_CHANNEL_SECRET)"
     click.echo(f"Telegram: {telegram} · LINE: {line}")
-    web.run_app(app, host=host, port=port, print=None)
+    try:
+        # access_log=None: aiohttp's line prints the query string (web chat tokens travel
+        # there); the app logs its own line per request (bot.web.observe).
+        web.run_app(app, host=host, port=port, print=None, access_log=None)
+    except OSError as exc:  # taken between the check and the bind
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise click.ClickException(port_taken(port)) from None
+
+
+def port_taken(port: int) -> str:
+    return f"port {port} is taken: set AFTERSALES_PORT or pass --port"
+
+
+def check_port(host: str, port: int) -> None:
+    """One clear line, not a traceback, when another process holds the port (checked before
+    the channels start, so nothing connects to a platform for nothing)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(port_taken(port)) from None
+            raise
 
 
 def refuse_default_secret(settings: Settings, host: str) -> None:

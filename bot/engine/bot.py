@@ -78,6 +78,11 @@ class Bot:
 
     def handle(self, message: InboundMessage) -> list[OutboundMessage]:
         """Answer one customer message (idempotent per ``update_id``)."""
+        limit = self.runtime.dialogue.max_text_chars
+        if len(message.text) > limit:
+            # The web chat refuses longer text (413); a platform cannot be refused, so its text
+            # is cut: understanding 100,000 characters would hold the turn for minutes.
+            message = replace(message, text=message.text[:limit])
         try:
             with self.runtime.db.session() as session:
                 return self._handle(session, message)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.engine.state import Dialogue
-from bot.evidence import EvidenceRejected, StoredBlob, sniff_image
+from bot.evidence import EvidenceRejected, StoredBlob, check_image
 from bot.messages import AttachmentKind, InboundMessage
 from bot.runtime import Runtime
 from handoff.ports import SensitiveFlag, TurnFacts
@@ -28,12 +28,14 @@ def store_photos(runtime: Runtime, message: InboundMessage) -> Photos:
         if attachment.kind is not AttachmentKind.IMAGE or attachment.data is None:
             rejected = rejected or "not_image"
             continue
+        settings = runtime.settings
         try:
-            content_type = sniff_image(attachment.data, runtime.settings.evidence_max_bytes)
+            image = check_image(attachment.data, settings.evidence_max_bytes,
+                                settings.evidence_max_pixels)
         except EvidenceRejected as exc:
             rejected = rejected or exc.code
             continue
-        stored.append(runtime.evidence.put(attachment.data, content_type))
+        stored.append(runtime.evidence.put(image.data, image.content_type))
     return Photos(tuple(stored), rejected)
 
 

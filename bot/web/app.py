@@ -16,13 +16,16 @@ from bot.channels.webchat.api import webchat_mount
 from bot.engine.bot import Bot
 from bot.http.errors import json_errors
 from bot.http.headers import HeaderPolicy, frame_ancestors, security_headers
+from bot.http.limits import form_errors, parser_limits, query_limit
 from bot.logmask import install_log_masking
 from bot.runtime import Runtime, install
 from bot.web.agent_api import setup_agent_api
 from bot.web.background import background_jobs
 from bot.web.console import setup_console
+from bot.web.health import METRICS, setup_health
 from bot.web.keys import BOT, RUNTIME
 from bot.web.nlu_api import setup_nlu_api
+from bot.web.observe import Metrics, metered, observed
 
 _FORM_OVERHEAD = 64 * 1024  # multipart headers and text fields around the photo
 
@@ -31,15 +34,21 @@ def create_app(runtime: Runtime) -> web.Application:
     """The web application over ``runtime`` (also makes it the actions' runtime)."""
     install(runtime)
     install_log_masking(runtime.masker)
+    settings = runtime.settings
     policy = HeaderPolicy(webchat_frame_ancestors=frame_ancestors(
-        runtime.settings.webchat_allowed_origins))
-    app = web.Application(middlewares=[security_headers(policy), json_errors],
-                          client_max_size=runtime.settings.evidence_max_bytes + _FORM_OVERHEAD)
+        settings.webchat_allowed_origins))
+    app = web.Application(client_max_size=settings.evidence_max_bytes + _FORM_OVERHEAD,
+                          handler_args=parser_limits(settings.http_max_line_bytes))
+    metrics = Metrics(runtime, app)
+    # Headers outermost: every answer, a 4xx from the limits below included, carries them.
+    app.middlewares.extend([security_headers(policy), observed(metrics), json_errors,
+                            query_limit(settings.http_max_query_chars), form_errors])
     engine = Bot(runtime)
-    app[RUNTIME], app[BOT] = runtime, engine
-    app.router.add_get("/healthz", _health)
-    for mount in (webchat_mount(runtime, engine.handle), telegram_mount(runtime, engine.handle),
-                  line_mount(runtime, engine.handle)):
+    app[RUNTIME], app[BOT], app[METRICS] = runtime, engine, metrics
+    setup_health(app)
+    handle = metered(engine.handle, metrics)
+    for mount in (webchat_mount(runtime, handle), telegram_mount(runtime, handle),
+                  line_mount(runtime, handle)):
         if mount is not None:
             mount.install(app)
     setup_nlu_api(app, runtime)
@@ -48,6 +57,3 @@ def create_app(runtime: Runtime) -> web.Application:
     app.cleanup_ctx.extend(background_jobs(runtime))
     return app
 
-
-async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})

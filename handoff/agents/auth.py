@@ -25,7 +25,8 @@ def new_token() -> str:
 
 def token_digest(token: str) -> str:
     # A fast digest is enough: tokens are long random strings, not guessable passwords.
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a header of non-UTF-8 bytes arrives as lone surrogates; it is just wrong.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _HASHER = PasswordHasher()

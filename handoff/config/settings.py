@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     fallbacks_before_handoff: int = 2
     l1_flow_timeout_minutes: int = 15
     evidence_max_bytes: int = 10 * 1024 * 1024
+    evidence_max_pixels: int = 50_000_000  # decompression bombs: more pixels are refused
 
     # -- escalation defaults (rules.yml refers to these) ----------------------------------------
     repeat_contact_threshold: int = 3
@@ -104,6 +105,8 @@ class Settings(BaseSettings):
     console_secure_cookie: bool = False  # forced on when public_url is https
     webchat_allowed_origins: tuple[str, ...] = ()  # may frame /webchat/ (CSP frame-ancestors)
     console_live_poll_seconds: float = 1.0  # how often live pages look for changes
+    http_max_query_chars: int = 4096  # a longer query string is a JSON 414
+    http_max_line_bytes: int = 1024 * 1024  # aiohttp's parser refuses longer lines (plain 400)
 
     # -- channels (platform names, as in the Telegram and LINE docs) ------------------------------
     telegram_bot_token: SecretStr | None = Field(
@@ -120,6 +123,8 @@ class Settings(BaseSettings):
         None, validation_alias=_alias("TELEGRAM_AGENT_CHAT_ID")
     )
     telegram_agent_poll_seconds: float = 2.0  # how often the agent group's topics are updated
+    telegram_retry_initial_seconds: float = 1.0  # Bot API away at start-up: first retry after
+    telegram_retry_max_seconds: float = 60.0  # … doubling up to this
     line_channel_secret: SecretStr | None = Field(
         None, validation_alias=_alias("LINE_CHANNEL_SECRET")
     )

@@ -20,6 +20,7 @@ from linebot.v3.messaging import (
 )
 from sqlalchemy import update
 
+from bot.channels.health import ChannelHealth
 from bot.channels.inbox import EventInbox
 from bot.channels.intake import ChannelIntake, Handle
 from bot.channels.ledger import DeliveryLedger
@@ -73,7 +74,10 @@ class LineChannel:
 
     def mount(self) -> ChannelMount:
         """``POST /line/webhook``, and the inbox worker run with the app."""
-        return ChannelMount((web.post(WEBHOOK_PATH, self.webhook.handle),), (self._lifespan,))
+        health = ChannelHealth(CHANNEL)
+        health.connected()  # LINE calls the webhook; replies are retried by the outbox
+        return ChannelMount((web.post(WEBHOOK_PATH, self.webhook.handle),), (self._lifespan,),
+                            health=(health,))
 
     async def _lifespan(self, _app: web.Application) -> AsyncIterator[None]:
         await self.start()

@@ -28,6 +28,7 @@ from bot.channels.line.convert import event_key, recipient_of
 from bot.channels.line.sender import ReplyTokens
 from bot.channels.line.signature import is_valid
 from handoff.store.inbox import InboundEvent
+from handoff.store.text import storable_json
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +45,37 @@ class ParsedEvent:
         return event_key(self.event.webhook_event_id)
 
 
+_MAX_ID = 128  # LINE's ids are 26-33 characters; the inbox key and recipient are VARCHAR
+
+
 def parse_events(body: bytes) -> list[ParsedEvent]:
-    """Events of a verified body (unknown event types are skipped); ValueError if malformed."""
-    document = json.loads(body)
+    """Events of a verified body; ValueError if the body is not LINE's shape at all.
+
+    An event that cannot be used (not an object, an unknown type, an id or user id longer than
+    any LINE issues) is dropped with a warning: LINE signed it, so a redelivery would bring the
+    same bytes again. Text is made storable (`handoff.store.text`) before it is kept.
+    """
+    try:
+        document = storable_json(json.loads(body))
+    except (ValueError, RecursionError) as exc:
+        raise ValueError(f"not JSON: {exc!r:.200}") from None
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
-        raise ValueError("not a LINE webhook body")
-    events = []
-    for raw in document["events"]:
-        try:
-            event = Event.from_dict(raw)
-        except ValueError:
-            log.info("skipping LINE event of unknown type %r", raw.get("type"))
-            continue
-        if event is not None and event.webhook_event_id:
-            events.append(ParsedEvent(raw, event))
-    return events
+        raise ValueError("no events array")
+    return [parsed for raw in document["events"] if (parsed := _parse_event(raw)) is not None]
+
+
+def _parse_event(raw: Any) -> ParsedEvent | None:
+    try:
+        event = Event.from_dict(raw) if isinstance(raw, dict) else None
+    except (ValueError, TypeError, LookupError, AttributeError) as exc:  # the SDK's, pydantic's
+        log.warning("dropping a LINE event that is not one: %.300r (%.200s)", raw, exc)
+        return None
+    if event is None or not isinstance(event.webhook_event_id, str) or \
+            not 0 < len(event.webhook_event_id) <= _MAX_ID or \
+            len(recipient_of(event) or "") > _MAX_ID:
+        log.warning("dropping a LINE event without a usable id: %.300r", raw)
+        return None
+    return ParsedEvent(raw, event)
 
 
 class LineWebhook:
@@ -78,8 +95,12 @@ class LineWebhook:
             return web.Response(status=401, text="bad signature")
         try:
             events = parse_events(body)
-        except ValueError:
-            return web.Response(status=400, text="not a LINE webhook body")
+        except ValueError as exc:
+            # Signed by LINE, so not a forgery; any non-2xx answer makes LINE redeliver the
+            # same bytes for ever. Acknowledge, keep nothing, and say so in the log.
+            log.error("LINE webhook: a signed body that is not LINE's shape was dropped: %s",
+                      exc)
+            return web.Response(status=200, text="ignored: not a LINE webhook body")
         try:
             stored = await self._store(events)
         except StoreUnavailable:

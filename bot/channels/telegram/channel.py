@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiohttp import web
 
+from bot.channels.health import ChannelHealth
 from bot.channels.intake import ChannelIntake, Handle
 from bot.channels.ledger import DeliveryLedger
 from bot.channels.mount import ChannelMount
@@ -71,6 +72,7 @@ class TelegramChannel:
             DeliveryLedger(database, clock), self.intake, hold_on_outage=not self.webhook_mode)
         self._polling_timeout = polling_timeout
         self._tasks: list[asyncio.Task[None]] = []
+        self.health = ChannelHealth(CHANNEL)
 
     def mount(self) -> ChannelMount:
         """The webhook route (webhook mode) and polling/webhook set-up run with the app."""
@@ -80,7 +82,7 @@ class TelegramChannel:
             handler = TelegramWebhook(self.dispatcher, self.bot,
                                       secret.get_secret_value() if secret else "")
             routes = (web.post(webhook_path(self.settings.telegram_webhook_url), handler.handle),)
-        return ChannelMount(routes, (self._lifespan,))
+        return ChannelMount(routes, (self._lifespan,), health=(self.health,))
 
     async def _lifespan(self, _app: web.Application) -> AsyncIterator[None]:
         await self.start()
@@ -88,11 +90,26 @@ class TelegramChannel:
         await self.stop()
 
     async def start(self) -> None:
-        """Register the webhook or begin long polling."""
-        if self.webhook_mode:
-            await self._set_webhook()
-        else:
-            self._tasks.append(asyncio.create_task(self._poll(), name="telegram-polling"))
+        """Register the webhook or begin long polling, in the background: the Bot API may be
+        away while the product starts, and the rest of the product must not wait for it."""
+        run = self._set_webhook if self.webhook_mode else self._poll
+        self._tasks.append(asyncio.create_task(self._until_reached(run), name="telegram-start"))
+
+    async def _until_reached(self, run: Callable[[], Awaitable[None]]) -> None:
+        """Run ``run`` until the Bot API answers, with exponential backoff and a warning per
+        retry (``/readyz`` shows ``retrying`` meanwhile)."""
+        delay = self.settings.telegram_retry_initial_seconds
+        while True:
+            try:
+                await run()
+                return
+            except Exception as exc:  # aiogram's network errors, timeouts, a 5xx …
+                self.health.retrying(f"{type(exc).__name__}: {exc}"[:300])
+                log.warning("telegram: the Bot API at %s did not answer (%s); retry %d in %.0f s",
+                            self.settings.telegram_api_base_url, exc, self.health.retries,
+                            delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.settings.telegram_retry_max_seconds)
 
     async def stop(self) -> None:
         """Stop polling and close the bot's HTTP session."""
@@ -114,12 +131,17 @@ class TelegramChannel:
             self.settings.telegram_webhook_url,
             secret_token=secret.get_secret_value() if secret else None,
             allowed_updates=self.dispatcher.resolve_used_update_types())
+        self.health.connected()
 
     async def _poll(self) -> None:
         try:
             await self.bot.delete_webhook(drop_pending_updates=False)
+        except TelegramNetworkError:
+            raise  # the Bot API is away: retried by _until_reached
         except TelegramAPIError as exc:  # polling still works if no webhook was set
             log.warning("telegram: could not delete the webhook before polling: %s", exc)
+        await self.bot.get_me()  # start_polling asks too, and would give up at once
+        self.health.connected()
         # One update at a time: turns of one chat stay in order, and a store outage pauses
         # the poller (see OncePerUpdate) instead of dropping updates.
         await self.dispatcher.start_polling(

@@ -9,6 +9,7 @@ a turn that takes longer than 55 s to the background and answers).
 
 from __future__ import annotations
 
+import hmac
 import logging
 from urllib.parse import urlsplit
 
@@ -44,12 +45,19 @@ class TelegramWebhook(SimpleRequestHandler):
             raise TelegramConfigError("webhook mode needs TELEGRAM_WEBHOOK_SECRET")
         super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret_token)
 
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        """Constant time, on bytes: aiogram compares ``str`` values, which raises TypeError for
+        a non-ASCII header (non-UTF-8 header bytes arrive as lone surrogates)."""
+        expected = (self.secret_token or "").encode("utf-8")
+        return hmac.compare_digest(expected,
+                                   telegram_secret_token.encode("utf-8", "surrogatepass"))
+
     async def handle(self, request: web.Request) -> web.Response:
         try:
             return await super().handle(request)
         except StoreUnavailable as exc:
             log.warning("telegram webhook: store unavailable, asking for redelivery: %s", exc)
             return web.Response(status=503, text="store unavailable, retry later")
-        except (ValueError, ValidationError) as exc:
-            log.warning("telegram webhook: not an update: %s", exc)
+        except (ValueError, ValidationError, RecursionError) as exc:
+            log.warning("telegram webhook: not an update: %.200s", exc)
             return web.Response(status=400, text="not a Telegram update")

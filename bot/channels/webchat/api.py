@@ -23,8 +23,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import BodyPartReader, web
 
+from bot.channels.health import ChannelHealth
 from bot.channels.intake import ChannelIntake, Handle, StoreUnavailable
 from bot.channels.mount import ChannelMount
 from bot.channels.webchat.token import (
@@ -42,9 +44,9 @@ from bot.engine.history import (
     turn_reply_ids,
 )
 from bot.engine.store import inbound_key
-from bot.evidence import EvidenceRejected, sniff_image
+from bot.evidence import EvidenceRejected, check_image
 from bot.http.errors import ApiError
-from bot.http.payloads import read_json
+from bot.http.payloads import clean_field, read_json
 from bot.messages import Attachment, AttachmentKind, InboundMessage
 from bot.runtime import Runtime
 from handoff.config.templating import environment
@@ -82,6 +84,17 @@ def _field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
 
 
 async def _read_multipart(request: web.Request, max_bytes: int) -> tuple[dict[str, Any], bytes]:
+    try:
+        return await _read_parts(request, max_bytes)
+    except ApiError:
+        raise
+    except (ValueError, AssertionError, LookupError, aiohttp.ClientPayloadError) as exc:
+        # No boundary, a truncated body, a field that is not UTF-8: aiohttp's reader raises
+        # these (AssertionError included) for what the client sent, not for our bugs.
+        raise ApiError(400, f"malformed multipart body: {exc}") from exc
+
+
+async def _read_parts(request: web.Request, max_bytes: int) -> tuple[dict[str, Any], bytes]:
     fields: dict[str, Any] = {}
     photo = b""
     async for part in await request.multipart():
@@ -90,7 +103,8 @@ async def _read_multipart(request: web.Request, max_bytes: int) -> tuple[dict[st
         if part.name == "photo":
             photo = await _read_limited(part, max_bytes)
         elif part.name in ("user_id", "text", "message_id", "payload", "token"):
-            fields[part.name] = await part.text()
+            raw = await part.read(decode=True)
+            fields[part.name] = clean_field(raw.decode("utf-8"), part.name)
     return fields, photo
 
 
@@ -131,11 +145,14 @@ def update_id(user_id: str, message_id: str) -> str:
 
 
 def _photo(data: bytes, runtime: Runtime) -> Attachment:
+    """The upload, refused here (413/415, nothing stored) when it does not decode; the engine
+    stores the re-encoded image (`check_image` again) like every channel's."""
+    settings = runtime.settings
     try:
-        content_type = sniff_image(data, runtime.settings.evidence_max_bytes)
+        image = check_image(data, settings.evidence_max_bytes, settings.evidence_max_pixels)
     except EvidenceRejected as exc:
         raise ApiError(413 if exc.code == "too_large" else 415, str(exc)) from exc
-    return Attachment(AttachmentKind.IMAGE, content_type, data)
+    return Attachment(AttachmentKind.IMAGE, image.content_type, data)
 
 
 def _no_token_in_url(request: web.Request) -> None:
@@ -187,14 +204,15 @@ def _turn(runtime: Runtime, message: InboundMessage, after: int) -> _TurnView:
                          seen_through(session, conversation, after, ids))
 
 
+_MAX_MESSAGE_ID = 2**63 - 1  # ids are BIGINT on PostgreSQL: a larger cursor cannot be compared
+
+
 def _after(request: web.Request) -> int:
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        raise ApiError(400, '"after" must be an integer message id') from None
-    if after < 0:
-        raise ApiError(400, '"after" must not be negative')
-    return after
+    raw = request.query.get("after", "0")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or int(raw) > _MAX_MESSAGE_ID:
+        raise ApiError(400, '"after" must be a non-negative integer message id '
+                            f"(at most {_MAX_MESSAGE_ID})")
+    return int(raw)
 
 
 async def get_messages(request: web.Request) -> web.Response:
@@ -234,7 +252,14 @@ def webchat_mount(runtime: Runtime, handle: Handle) -> ChannelMount:
         routes=(web.post("/webchat/api/messages", post_message),
                 web.get("/webchat/api/messages", get_messages),
                 web.get("/webchat/", page), web.get("/webchat", _redirect)),
-        exposed={WEBCHAT: Webchat(runtime, ChannelIntake(handle))})
+        exposed={WEBCHAT: Webchat(runtime, ChannelIntake(handle))},
+        health=(_connected(CHANNEL),))
+
+
+def _connected(name: str) -> ChannelHealth:
+    health = ChannelHealth(name)
+    health.connected()  # the widget calls us: nothing to reach at start-up
+    return health
 
 
 async def _redirect(request: web.Request) -> web.Response:

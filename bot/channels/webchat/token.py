@@ -33,15 +33,19 @@ _WRONG = ('the token does not match this "user_id"; keep the token returned by t
 
 def conversation_token(secret: str, user_id: str) -> str:
     """The token that proves ownership of ``user_id`` under ``secret``."""
-    digest = hmac.new(secret.encode("utf-8"), f"webchat:{user_id}".encode(),
+    digest = hmac.new(secret.encode("utf-8"), f"webchat:{user_id}".encode("utf-8", "surrogatepass"),
                       hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def token_matches(secret: str, user_id: str, presented: str) -> bool:
-    """Constant-time check of a presented token (bytes, so non-ASCII input is just wrong)."""
+    """Constant-time check of a presented token (bytes, so non-ASCII input is just wrong).
+
+    ``surrogatepass``: aiohttp hands non-UTF-8 header bytes over as lone surrogates
+    (surrogateescape), which strict UTF-8 cannot encode.
+    """
     expected = conversation_token(secret, user_id).encode("ascii")
-    return hmac.compare_digest(expected, presented.encode("utf-8"))
+    return hmac.compare_digest(expected, presented.encode("utf-8", "surrogatepass"))
 
 
 def presented_token(request: web.Request, body_token: str | None = None) -> str | None:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.channels.telegram.agents.group import AgentGroup
 from bot.channels.telegram.agents.setup import TELEGRAM_AGENTS
 from bot.channels.telegram.setup import TELEGRAM
+from bot.evidence import check_image
 from bot.model_holder import ModelHolder
 from bot.runtime import Runtime
 from bot.web.app import create_app
@@ -32,12 +33,14 @@ from handoff.store.models import Agent, AgentRole, Case, CaseStatus
 from tests.bot.channels.local_bot_api import LocalBotApi
 from tests.bot.channels.loopback import eventually, serving
 from tests.bot.channels.shop import shop_runtime
+from tests.bot.conftest import image_bytes
 
 AGENT_CHAT = -1001234567890
 CUSTOMER = {"id": 4242, "is_bot": False, "first_name": "吴芳", "language_code": "zh-hans"}
 PRIVATE = {"id": 4242, "type": "private", "first_name": "吴芳"}
 GROUP = {"id": AGENT_CHAT, "type": "supergroup", "title": "Agents", "is_forum": True}
-PHOTOS = {f"p{n}": b"\xff\xd8\xff\xe0" + bytes([n]) * 512 + b"\xff\xd9" for n in (1, 2, 3)}
+PHOTOS = {f"p{n}": image_bytes("JPEG", color=color)
+          for n, color in ((1, "red"), (2, "green"), (3, "blue"))}
 WANG = {"id": 5001, "is_bot": False, "first_name": "小王"}
 LI = {"id": 5002, "is_bot": False, "first_name": "小李"}
 STRANGER = {"id": 5999, "is_bot": False, "first_name": "Guest"}
@@ -169,7 +172,9 @@ async def test_evidence_handoff_opens_a_topic_with_the_summary_and_the_three_pho
     assert f"工单 {case.number}" in summary["text"] and "2026110500013" in summary["text"]
     assert "13877778888" not in summary["text"]
     photos = floor.in_topic(thread, "sendPhoto")
-    assert [p["photo"] for p in photos] == list(PHOTOS.values())
+    # The store keeps (and the topic shows) the re-encoded photos, stripped of metadata.
+    assert [p["photo"] for p in photos] == [
+        check_image(data, 10**7, 10**7).data for data in PHOTOS.values()]
     assert all(case.number in p["caption"] for p in photos)
 
 
