@@ -15,6 +15,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from bot.actions.common import findings_event, findings_of, hand_off, say, updated
 from bot.actions.context import Turn, TurnAction
@@ -93,11 +94,17 @@ class ActionCollectEvidence(TurnAction):
                 missing.insert(0, missing.pop(missing.index(named)))
                 named = None
             kind = EvidenceKind(missing[0]) if missing else EvidenceKind.OTHER
-            turn.session.add(Evidence(
-                conversation_id=turn.conversation.id, case_id=turn.conversation.case_id,
-                message_id=turn.message.id if turn.message else None, kind=kind, uri=blob.uri,
-                content_type=blob.content_type, size=blob.size, sha256=blob.sha256,
-                created_at=turn.now))
+            earlier = turn.session.scalars(select(Evidence).where(
+                Evidence.conversation_id == turn.conversation.id, Evidence.uri == blob.uri,
+                Evidence.kind == EvidenceKind.OTHER)).first()
+            if earlier is not None:  # sent before the flow began: now we know which photo it is
+                earlier.kind = kind
+            else:
+                turn.session.add(Evidence(
+                    conversation_id=turn.conversation.id, case_id=turn.conversation.case_id,
+                    message_id=turn.message.id if turn.message else None, kind=kind,
+                    uri=blob.uri, content_type=blob.content_type, size=blob.size,
+                    sha256=blob.sha256, created_at=turn.now))
             if kind is not EvidenceKind.OTHER:
                 received[kind.value] = blob.uri
         return len(photos)
