@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.policy.words import fold, word_list
 from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -16,12 +17,12 @@ _LATIN = re.compile(r"[a-z0-9]")
 
 def squash(text: str) -> str:
     """Lower case, full-width folded, punctuation and spaces removed (for phrase matching)."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _PUNCT.sub("", fold(text))
 
 
 def spaced(text: str) -> str:
     """Lower case, full-width folded, every run of punctuation and spaces one space."""
-    return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return _PUNCT.sub(" ", fold(text)).strip()
 
 
 def opens_with(text: str, phrase: str, max_lead: int) -> bool:
@@ -47,7 +48,7 @@ class Gibberish:
     consonant_run: int
 
     def matches(self, text: str) -> bool:
-        folded = unicodedata.normalize("NFKC", text).casefold()
+        folded = fold(text)
         if any("\u3400" <= ch <= "\u9fff" for ch in folded):
             return False
         words = re.findall(r"[a-z]+", folded)
@@ -84,7 +85,7 @@ class DialogueConfig:
 
     def split_requests(self, text: str) -> tuple[str, str] | None:
         """The message cut at its first request joiner into two non-trivial parts, or None."""
-        folded = unicodedata.normalize("NFKC", text).casefold()
+        folded = fold(text)
         for joiner in self.request_joiners:
             start = folded.find(joiner)
             while start > 0:
@@ -127,11 +128,6 @@ def _phrases(raw: dict[str, list[str]], form: Callable[[str], str]) -> frozenset
     return frozenset(p for by_locale in raw.values() for p in map(form, by_locale) if p)
 
 
-def _joiners(raw: dict[str, list[str]]) -> tuple[str, ...]:
-    words = {unicodedata.normalize("NFKC", str(w)).casefold() for ws in raw.values() for w in ws}
-    return tuple(sorted(words, key=len, reverse=True))
-
-
 def _gibberish(raw: dict[str, object]) -> Gibberish:
     rows = raw["keyboard_rows"]
     assert isinstance(rows, list)
@@ -150,6 +146,6 @@ def load_dialogue(path: Path) -> DialogueConfig:
                               _phrases(raw["holding_phrases"], spaced),
                               int(raw["holding_max_lead_chars"]), _gibberish(raw["gibberish"]),
                               tuple(str(m) for m in raw["cantonese_markers"]),
-                              _joiners(raw["request_joiners"]))
+                              word_list(raw["request_joiners"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc

@@ -12,10 +12,10 @@ or the same message carries the order number. Patterns and words are in
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.policy.words import fold, word_list
 from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 _FOUR = re.compile(r"(?<!\d)\d{4}(?!\d)")
@@ -50,7 +50,7 @@ class IdentifierReader:
     def read(self, text: str, *, phone_expected: bool) -> Identifiers:
         """The order number and phone in ``text``; bare 4 digits count as the phone when
         ``phone_expected`` (the bot asked for it, or a flow holds an unverified order)."""
-        folded = unicodedata.normalize("NFKC", text).casefold()
+        folded = fold(text)
         order = next((m for m in self.order.finditer(folded) if not self._is_mobile(folded, m)),
                      None)
         order_id = order.group(0).replace("-", "").upper() if order else None
@@ -107,22 +107,15 @@ def _blank(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
 
 
-def _longest_first(by_locale: dict[str, list[str]]) -> tuple[str, ...]:
-    return tuple(sorted({str(w).casefold() for ws in by_locale.values() for w in ws},
-                        key=len, reverse=True))
-
-
 def load_identifier_reader(path: Path) -> IdentifierReader:
     raw = load_yaml(path) or {}
     try:
         phone = raw["phone"]
-        words = sorted({str(w).casefold() for ws in phone["words"].values() for w in ws},
-                       key=len, reverse=True)
         return IdentifierReader(re.compile(raw["order_id"]["pattern"]),
-                                re.compile(phone["full_number"]), tuple(words),
+                                re.compile(phone["full_number"]), word_list(phone["words"]),
                                 int(phone["max_gap"]), re.compile(phone["mobile"]),
-                                tuple(str(w).casefold() for w in phone["order_words"]),
-                                _longest_first(raw["filler_words"]),
+                                tuple(fold(str(w)) for w in phone["order_words"]),
+                                word_list(raw["filler_words"]),
                                 float(raw["request_confidence"]))
     except (KeyError, TypeError, AttributeError, ValueError, re.error) as exc:
         raise ConfigFileError(f"{path}: bad identifier patterns ({exc!r})") from exc

@@ -8,7 +8,6 @@ can say exactly why the bot said yes or no.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.policy.words import fold, word_list
 from handoff.config.yamlfile import ConfigFileError, load_yaml
 from handoff.store.models.enums import OrderStatus
 from handoff.store.orders import OrderView
@@ -74,13 +74,13 @@ class ReturnPolicy:
 
     def caption_kind(self, text: str) -> str | None:
         """Which evidence photo a caption names ("面单" → shipping_label), if any."""
-        folded = unicodedata.normalize("NFKC", text).casefold()
+        folded = fold(text)
         return next((kind for kind, words in self.captions
                      if any(w in folded for w in words)), None)
 
     def exchange_kind(self, text: str) -> RequestKind | None:
         """A size / colour exchange, a defect, or None when the message does not say."""
-        folded = unicodedata.normalize("NFKC", text).casefold()
+        folded = fold(text)
         if any(w in folded for w in self.defect_words):
             return RequestKind.EXCHANGE
         if any(w in folded for w in self.swap_words):
@@ -143,16 +143,14 @@ def _parse(raw: dict[str, Any]) -> ReturnPolicy:
         rma_prefix=str(rma["prefix"]),
         return_address={k: str(v) for k, v in rma["return_address"].items()},
         pickup_categories=frozenset(rma.get("pickup_available_categories") or ()),
-        swap_words=_words(raw["exchange_reasons"]["swap"]),
-        defect_words=_words(raw["exchange_reasons"]["defect"]),
-        captions=tuple((str(kind), _words(words)) for kind, words in
+        swap_words=word_list(raw["exchange_reasons"]["swap"]),
+        defect_words=word_list(raw["exchange_reasons"]["defect"]),
+        captions=tuple((str(kind), word_list(words)) for kind, words in
                        (raw["defect_exchange"].get("captions") or {}).items()),
     )
 
 
-def _words(by_locale: dict[str, list[str]]) -> tuple[str, ...]:
-    return tuple(sorted({unicodedata.normalize("NFKC", str(w)).casefold()
-                         for ws in by_locale.values() for w in ws}, key=len, reverse=True))
+
 
 
 @dataclass(frozen=True)

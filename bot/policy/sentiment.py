@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.policy.words import fold, word_list
 from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 
@@ -19,8 +20,8 @@ class FrustrationDetector:
     shouted_words: int
 
     def is_frustrated(self, text: str) -> bool:
-        folded = unicodedata.normalize("NFKC", text)
-        lowered = folded.casefold()
+        folded = unicodedata.normalize("NFKC", text)  # capitals still tell shouting
+        lowered = fold(text)
         if any(p in lowered for p in self.phrases):
             return True
         if re.search(rf"([!?])\1{{{self.repeated_marks - 1},}}", folded):
@@ -32,10 +33,8 @@ class FrustrationDetector:
 def load_frustration(path: Path) -> FrustrationDetector:
     raw = load_yaml(path) or {}
     try:
-        phrases = {unicodedata.normalize("NFKC", str(p)).casefold()
-                   for by_locale in raw["phrases"].values() for p in by_locale}
         signals = raw["signals"]
-        return FrustrationDetector(tuple(sorted(phrases, key=len, reverse=True)),
+        return FrustrationDetector(word_list(raw["phrases"]),
                                    int(signals["repeated_marks"]), int(signals["shouted_words"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad frustration lexicon ({exc!r})") from exc
