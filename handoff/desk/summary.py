@@ -51,6 +51,10 @@ def build_summary(session: Session, inputs: SummaryInputs, last_n: int) -> dict[
         "wants": findings.wants, "decision": dict(findings.decision or {}) or None,
         "answered": list(findings.answered), "refund_amount": findings.refund_amount,
         "sentiment": str((findings.extra or {}).get("sentiment") or ""),
+        # What the customer turned down ({"offered": "exchange", "text": "我不要换货"}) and
+        # what the bot offered within L1 authority ({"kind": "credit", "amount": "20", ...}).
+        "refusals": list((findings.extra or {}).get("refusals") or []),
+        "offers": list((findings.extra or {}).get("offers") or []),
         "intents": _intents(messages), "entities": _entities(messages),
         "sensitive": _sensitive(messages),
         "evidence": _evidence(session, case.id, findings),
