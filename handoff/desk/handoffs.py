@@ -99,7 +99,7 @@ class Handoffs:
         assert due is not None
         replies = [self._replies.reply("handoff_ticket", case.locale, case_number=case.number,
                                        due=due, reopened=reopened, name=name,
-                                       order_id=case.order_id or "",
+                                       order_id=case.order_id or "", issue=case.issue,
                                        when=when_words(due, now, self._settings.timezone))]
         sla = self._tables.sla
         if not sla.human_available(case.queue, case.priority, now):
@@ -137,7 +137,10 @@ class Handoffs:
         return replace(draft, queue=batch.queue, tags=(*draft.tags, *batch.tags))
 
     def _open(self, session: Session, draft: cases.CaseDraft, now: datetime) -> tuple[Case, bool]:
-        due = self._tables.sla.due(draft.queue, draft.priority, now)
+        rule = self._tables.rule(draft.rule)
+        minutes = rule.first_response_minutes if rule else None
+        due = self._tables.sla.due(draft.queue, draft.priority, now,
+                                   timedelta(minutes=minutes) if minutes else None)
         case = cases.find_case(session, draft, open_=True)
         if case is not None:
             cases.merge_handoff(session, case, draft, due, now)

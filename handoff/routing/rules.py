@@ -48,6 +48,9 @@ class Rule:
     reason: str = ""
     next_step: Mapping[str, str] = field(default_factory=dict)
     queue_by_issue: Mapping[str, str] = field(default_factory=dict)
+    # The SOP sets some first responses tighter than the priority's (a request for a person or
+    # a supervisor: 5 minutes); None keeps the priority's target from sla.yml.
+    first_response_minutes: float | None = None
 
     def queue_for(self, issue: str | None) -> str:
         """The target queue, routed by issue category when the rule says so."""
@@ -148,9 +151,19 @@ def _rule(path: Path, raw: Any) -> Rule:
             reason=str(raw.get("reason", "")),
             next_step={str(k): str(v) for k, v in (raw.get("next_step") or {}).items()},
             queue_by_issue={str(k): str(v) for k, v in (raw.get("queue_by_issue") or {}).items()},
+            first_response_minutes=_minutes(raw.get("first_response_minutes")),
         )
-    except (KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad rule {raw!r} ({exc})") from exc
+
+
+def _minutes(value: Any) -> float | None:
+    if value is None:
+        return None
+    minutes = float(value)
+    if minutes <= 0:
+        raise ValueError("first_response_minutes must be positive")
+    return minutes
 
 
 def _check(path: Path, rules: tuple[Rule, ...], priorities: tuple[str, ...]) -> None:

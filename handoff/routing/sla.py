@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handoff.config.tables import SlaTarget
 from handoff.routing.business_hours import BusinessHours
@@ -24,10 +24,13 @@ class SlaClock:
     targets: Mapping[CasePriority, SlaTarget]
     hours: BusinessHours
 
-    def due(self, queue: str, priority: CasePriority, start: datetime) -> DueTimes:
+    def due(self, queue: str, priority: CasePriority, start: datetime,
+            first_response: timedelta | None = None) -> DueTimes:
+        """Due times from ``start``; ``first_response`` is a rule's own, tighter target."""
         target = self.targets[priority]
+        first = min(target.first_response, first_response or target.first_response)
         return DueTimes(
-            first_response=self.hours.add(queue, priority, start, target.first_response),
+            first_response=self.hours.add(queue, priority, start, first),
             resolution=self.hours.add(queue, priority, start, target.resolution),
         )
 

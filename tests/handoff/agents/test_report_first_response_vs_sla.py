@@ -37,10 +37,10 @@ def test_each_priority_shows_its_first_response_times_next_to_its_sla_target(
         shop: Shop, desk: Desk) -> None:
     start = shop.now()  # a Thursday morning in Shanghai: inside working hours
     legal = _open_case(shop, desk, "sensitive_legal")                     # P1
-    payment = _open_case(shop, desk, "human_request", "payment_issue")   # P2
-    question = _open_case(shop, desk, "human_request")                     # P3 (default)
-    _open_case(shop, desk, "human_request")                                # P3, never answered
-    _open_case(shop, desk, "human_request", "invoice_request")           # P4, never answered
+    payment = _open_case(shop, desk, "fallbacks", "payment_issue")   # P2
+    question = _open_case(shop, desk, "fallbacks")                     # P3 (default)
+    _open_case(shop, desk, "fallbacks")                                # P3, never answered
+    _open_case(shop, desk, "fallbacks", "invoice_request")           # P4, never answered
     shop.clock.advance(minutes=10)
     _answer(shop, desk, legal)
     shop.clock.advance(minutes=20)
@@ -63,12 +63,12 @@ def test_each_priority_shows_its_first_response_times_next_to_its_sla_target(
 
 
 def test_cases_opened_outside_the_period_are_left_out(shop: Shop, desk: Desk) -> None:
-    earlier = _open_case(shop, desk, "human_request")
+    earlier = _open_case(shop, desk, "fallbacks")
     shop.clock.advance(minutes=5)
     _answer(shop, desk, earlier)
     since = shop.now()
     shop.clock.advance(minutes=1)
-    _open_case(shop, desk, "human_request")
+    _open_case(shop, desk, "fallbacks")
     targets = _sla_table(shop)
     with shop.db.session() as s:
         p3 = first_response_vs_sla(s, since, shop.now() + timedelta(minutes=1), targets)[2]

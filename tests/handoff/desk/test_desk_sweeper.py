@@ -20,7 +20,7 @@ from tests.handoff.handoff_shop import Shop
 def _open_p2(shop: Shop, desk: Desk) -> Case:
     with shop.db.session() as s:
         conv = shop.customer(s)
-        desk.hand_off(s, conv, desk.request_for("human_request"),
+        desk.hand_off(s, conv, desk.request_for("fallbacks"),
                       BotFindings(issue="payment_issue"))
         return s.scalars(select(Case)).one()
 

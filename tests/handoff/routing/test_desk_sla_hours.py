@@ -25,7 +25,7 @@ def test_p3_opened_friday_evening_is_due_in_monday_working_hours(shop: Shop, des
     shop.clock.set(datetime(2026, 11, 6, 20, 30, tzinfo=SHANGHAI))  # Friday 20:30
     with shop.db.session() as s:
         conv = shop.customer(s, language="en")
-        ticket = desk.hand_off(s, conv, desk.request_for("human_request"),
+        ticket = desk.hand_off(s, conv, desk.request_for("fallbacks"),
                                BotFindings(issue="product_usage"))
         case = s.scalars(select(Case)).one()
     assert case.priority is CasePriority.P3
@@ -38,7 +38,7 @@ def test_p3_opened_friday_evening_is_due_in_monday_working_hours(shop: Shop, des
 def test_p2_inside_hours_is_due_one_working_hour_later(shop: Shop, desk: Desk) -> None:
     with shop.db.session() as s:  # Thursday 10:00
         conv = shop.customer(s)
-        ticket = desk.hand_off(s, conv, desk.request_for("human_request"),
+        ticket = desk.hand_off(s, conv, desk.request_for("fallbacks"),
                                BotFindings(issue="payment_issue"))
     assert ticket.priority is CasePriority.P2
     assert ticket.first_response_due == shop.now() + timedelta(hours=1)
@@ -49,7 +49,7 @@ def test_p2_late_in_the_day_continues_next_morning(shop: Shop, desk: Desk) -> No
     shop.clock.set(datetime(2026, 11, 5, 17, 30, tzinfo=SHANGHAI))
     with shop.db.session() as s:
         conv = shop.customer(s)
-        ticket = desk.hand_off(s, conv, desk.request_for("human_request"),
+        ticket = desk.hand_off(s, conv, desk.request_for("fallbacks"),
                                BotFindings(issue="account_issue"))
     assert _local(ticket.first_response_due) == datetime(2026, 11, 6, 9, 30, tzinfo=SHANGHAI)
 
@@ -74,9 +74,19 @@ def test_holidays_have_no_working_hours(desk: Desk) -> None:
 def test_traditional_chinese_ticket_gives_case_number_and_time(shop: Shop, desk: Desk) -> None:
     with shop.db.session() as s:
         conv = shop.customer(s, channel="line", language="zh-Hant")
-        ticket = desk.hand_off(s, conv, desk.request_for("human_request"),
+        ticket = desk.hand_off(s, conv, desk.request_for("fallbacks"),
                                BotFindings(issue="refund_status"))
     assert ticket.case_number == "2026110001"
     assert "工單編號 2026110001" in ticket.replies[0].text
     assert "今天 11月05日 14:00 前" in ticket.replies[0].text
     assert "Asia/Shanghai" not in ticket.replies[0].text  # no time-zone label for customers
+
+
+def test_a_request_for_a_person_is_answered_within_the_five_minutes_the_sop_promises(
+        shop: Shop, desk: Desk) -> None:
+    with shop.db.session() as s:
+        conv = shop.customer(s)
+        ticket = desk.hand_off(s, conv, desk.request_for("human_request"),
+                               BotFindings(issue="refund_status"))
+    assert ticket.first_response_due == shop.now() + timedelta(minutes=5)
+    assert "5 分钟内（10:05 前）" in ticket.replies[0].text
