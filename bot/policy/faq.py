@@ -9,6 +9,7 @@ entry); `take_over` says when (thresholds in ``faq.yml``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from bot.policy.faq_file import FaqEntry, FaqTables, load_faq_tables
@@ -71,5 +72,14 @@ class Faq:
 
 def load_faq(path: Path, locales: tuple[str, ...], words: Words) -> Faq:
     """Read the FAQ tables and index every locale's entries (``words``: the NLU's jieba
-    segmentation of normalised text)."""
+    segmentation of normalised text). Indexing takes a few hundred milliseconds, so the same
+    unchanged files with the same segmentation give the same (immutable) `Faq`."""
+    files = (path, *sorted(path.parent.glob("faq/*.yml")))
+    stamps = tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
+    return _load(path, locales, words, stamps)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, locales: tuple[str, ...], words: Words,
+          stamps: tuple[tuple[str, int], ...]) -> Faq:
     return Faq(load_faq_tables(path, locales), words)
