@@ -65,7 +65,8 @@ def load_faq_tables(path: Path, locales: tuple[str, ...]) -> FaqTables:
                            below_confidence=float(take.get("below_confidence", 0.0))))
 
 
-def _generic(path: Path, raw: dict[str, Any], locales: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def _generic(path: Path, raw: dict[str, Any],
+             locales: tuple[str, ...]) -> dict[str, dict[str, str]]:
     answers: dict[str, dict[str, str]] = {}
     for intent, by_locale in raw.items():
         missing = [loc for loc in locales if not (by_locale or {}).get(loc)]
