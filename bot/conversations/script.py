@@ -19,7 +19,7 @@ A file holds ``conversations:``, a list of::
           locale: zh-Hant
           fresh: true              # no reply identical to one of the previous turn
           faq: invoice_tax_id      # the FAQ entry that answered (`generic`: the intent's
-                                   # generic answer)
+                                   # generic answer; `none`: no FAQ answer)
       - wait: 20m                  # move the clock (also `wait: 2h`)
 """
 

@@ -1,9 +1,13 @@
 """Which FAQ entry a question asks: TF-IDF over the entries' example questions.
 
-Features are jieba words plus character 2–3-grams of the normalised text (full-width folded,
+Features are jieba words plus character 1–2-grams of the normalised text (full-width folded,
 lower case, Traditional folded to Simplified, as the NLU sees it), so "統編" and "统编" match
-and a segmentation slip still shares n-grams. An entry's similarity to a question is the best
-cosine between the question and any of its examples.
+and a segmentation slip still shares n-grams. An entry is the normalised sum of its examples'
+vectors, so a new wording that borrows words from several examples still finds it; its
+similarity to a question is the cosine of the two. Left-one-out over the first version of
+the examples (each one matched with itself removed, thresholds 0.3 / 0.03): the best single
+example with 2–3-grams was right in 53% of its answers, the entries' sums with 1–2-grams in
+72%; the shipped examples give 83–89% per locale (`tests/bot/policy/test_faq_match.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from bot.policy.faq_file import FaqEntry, Thresholds
 from nlu.normalize import normalize
 
 Words = Callable[[str], list[str]]
-_CHAR_NGRAMS = (2, 3)
+_CHAR_NGRAMS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -48,23 +52,25 @@ class FaqIndex:
 
     def __init__(self, entries: tuple[FaqEntry, ...], words: Words) -> None:
         self.entries = entries
-        rows = [(n, q) for n, entry in enumerate(entries) for q in entry.questions]
-        self._owner = np.array([n for n, _ in rows], dtype=np.int64)
         self._vectorizer = TfidfVectorizer(analyzer=_features(words), sublinear_tf=True)
-        self._matrix = self._vectorizer.fit_transform([q for _, q in rows]) if rows else None
+        self._centroids: np.ndarray | None = None
+        if entries:
+            rows = self._vectorizer.fit_transform([q for e in entries for q in e.questions])
+            owner = np.repeat(np.arange(len(entries)), [len(e.questions) for e in entries])
+            sums = np.vstack([np.asarray(rows[owner == n].sum(axis=0)).ravel()
+                              for n in range(len(entries))])
+            self._centroids = sums / np.linalg.norm(sums, axis=1, keepdims=True)
 
     def best(self, text: str, intents: Iterable[str] | None = None) -> Match | None:
         """The entry most similar to ``text`` among those of ``intents`` (None: all)."""
-        if self._matrix is None or not text.strip():
+        if self._centroids is None or not text.strip():
             return None
         wanted = None if intents is None else frozenset(intents)
-        query = self._vectorizer.transform([text])
-        by_row = (self._matrix @ query.T).toarray().ravel()  # rows are L2-normalised: cosine
-        scores = np.zeros(len(self.entries))
-        np.maximum.at(scores, self._owner, by_row)
         allowed = [n for n, e in enumerate(self.entries) if wanted is None or e.intent in wanted]
         if not allowed:
             return None
+        query = self._vectorizer.transform([text]).toarray().ravel()  # L2-normalised
+        scores = self._centroids @ query
         ranked = sorted(allowed, key=lambda n: -scores[n])
         runner_up = float(scores[ranked[1]]) if len(ranked) > 1 else 0.0
         return Match(self.entries[ranked[0]], float(scores[ranked[0]]), runner_up)
