@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.policy.faq_file import FaqEntry, FaqTables, load_faq_tables
+from bot.policy.faq_file import FaqEntry, FaqTables, entries_dir, load_faq_tables
 from bot.policy.faq_match import FaqIndex, Match, Words
 
 
@@ -24,7 +24,7 @@ class FaqReply:
 
     @property
     def note(self) -> str:
-        """What the case's findings record: "FAQ: invoice_request/tw_tax_id"."""
+        """What the case's findings record: "FAQ: invoice_request/invoice_tax_id"."""
         return f"FAQ: {self.intent}/{self.entry}" if self.entry else f"FAQ: {self.intent}"
 
 
@@ -74,7 +74,7 @@ def load_faq(path: Path, locales: tuple[str, ...], words: Words) -> Faq:
     """Read the FAQ tables and index every locale's entries (``words``: the NLU's jieba
     segmentation of normalised text). Indexing takes a few hundred milliseconds, so the same
     unchanged files with the same segmentation give the same (immutable) `Faq`."""
-    files = (path, *sorted(path.parent.glob("faq/*.yml")))
+    files = (path, *sorted(entries_dir(path).glob("*.yml")))
     stamps = tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
     return _load(path, locales, words, stamps)
 

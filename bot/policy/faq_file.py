@@ -55,7 +55,7 @@ def load_faq_tables(path: Path, locales: tuple[str, ...]) -> FaqTables:
     if not isinstance(raw, dict) or not isinstance(raw.get("generic"), dict):
         raise ConfigFileError(f"{path}: expected 'generic' answers per intent")
     generic = _generic(path, raw["generic"], locales)
-    folder = path.parent / str(raw.get("entries_dir") or "faq")
+    folder = entries_dir(path)
     entries = {loc: _entries(folder / f"{loc}.yml", frozenset(generic)) for loc in locales}
     take = raw.get("take_over") or {}
     return FaqTables(
@@ -63,6 +63,11 @@ def load_faq_tables(path: Path, locales: tuple[str, ...]) -> FaqTables:
         take_over=TakeOver(match=_thresholds(path, take),
                            from_intents=frozenset(str(i) for i in take.get("from_intents") or ()),
                            below_confidence=float(take.get("below_confidence", 0.0))))
+
+
+def entries_dir(path: Path) -> Path:
+    """The folder of the entries beside the FAQ file: ``faq.yml`` → ``faq/``."""
+    return path.with_suffix("")
 
 
 def _generic(path: Path, raw: dict[str, Any],
