@@ -73,11 +73,12 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
     replies = Replies.from_settings(settings)
     desk = desk or Desk(settings, clock, replies=replies)
     key = settings.secret_key.get_secret_value()
+    models = models or ModelHolder.load(settings.nlu_model_path)
     return Runtime(
-        settings=settings, clock=clock, db=db,
-        models=models or ModelHolder.load(settings.nlu_model_path),
+        settings=settings, clock=clock, db=db, models=models,
         policy=load_policy(settings.policy_file),
-        faq=load_faq(settings.faq_file, LOCALES),
+        # The FAQ matcher segments words as the model loaded now does.
+        faq=load_faq(settings.faq_file, LOCALES, models.model.tokenizer.tokens),
         dialogue=load_dialogue(settings.policy_file.parent / "dialogue.yml"),
         identifiers=load_identifier_reader(settings.policy_file.parent / "identifiers.yml"),
         frustration=load_frustration(settings.training_data_dir / "lexicons" / "frustration.yml"),

@@ -1,5 +1,7 @@
-"""``action_faq``: answers for invoices, product usage, account and payment basics from
-``training_data/faq.yml``, with a human offered when the answer does not help."""
+"""``action_faq``: answers for invoices, product usage, account, payment, delivery and returns
+basics: the FAQ entry the question matches within its intent (``training_data/faq/``), else
+the intent's generic answer (``training_data/faq.yml``), with a human offered when the answer
+does not help."""
 
 from __future__ import annotations
 
@@ -35,11 +37,15 @@ class ActionFaq(TurnAction):
         if intent not in faq.intents:
             say(dispatcher, tracker, turn, "fallback", buttons=[])
             return []
-        answer = faq.answer(intent, locale_of(tracker, turn), turn.runtime.settings.default_locale)
+        text = str((tracker.latest_message or {}).get("text") or "")
+        reply = faq.reply(text, locale_of(tracker, turn), turn.runtime.settings.default_locale,
+                          intent)
+        if turn.message is not None:  # the trainers' review sees which entry answered
+            turn.message.nlu = {**(turn.message.nlu or {}), "faq_entry": reply.entry}
         buttons = [button(tracker, turn, "not_helpful", "/handoff:not_helpful")]
         say(dispatcher, tracker, turn, "faq_answer", buttons=buttons, topic=intent,
-            answer=answer, flow=tracker.get_slot("flow") or "",
+            answer=reply.text, flow=tracker.get_slot("flow") or "",
             requested_slot=tracker.get_slot("requested_slot") or "")
         findings = findings_of(tracker)
-        findings = noted(updated(findings, issue=findings.issue or intent), f"FAQ: {intent}")
+        findings = noted(updated(findings, issue=findings.issue or intent), reply.note)
         return [findings_event(findings)]

@@ -18,6 +18,7 @@ class TurnView:
     slots: dict[str, Any]
     queue: str | None = None
     priority: str | None = None
+    faq: str | None = None  # the FAQ entry that answered the turn ("generic": no entry)
 
 
 def failures(expect: Expect, view: TurnView, previous: tuple[str, ...],
@@ -31,6 +32,8 @@ def failures(expect: Expect, view: TurnView, previous: tuple[str, ...],
     missed += _state(expect, view, default_locale)
     if expect.fresh and set(view.replies) & set(previous):
         missed.append("a reply repeats the previous turn's word for word")
+    if expect.faq is not None and (view.faq or "none") != expect.faq:
+        missed.append(f"FAQ answer was {view.faq or 'none'}, expected {expect.faq}")
     if expect.replies is not None and len(view.replies) != expect.replies:
         missed.append(f"expected {expect.replies} replies, got {len(view.replies)}")
     return missed

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.conversations.checks import TurnView, failures
 from bot.conversations.script import Conversation, Turn
@@ -147,7 +148,19 @@ class _Session:
             return TurnView(said, row.mode.value, row.locale,
                             {**(state.get("slots") or {}), "flow": state.get("flow")},
                             open_case.queue if open_case else None,
-                            open_case.priority.value if open_case else None)
+                            open_case.priority.value if open_case else None,
+                            _faq_entry(session, row.id))
+
+
+def _faq_entry(session: Session, conversation_id: int) -> str | None:
+    """The FAQ entry that answered the latest customer message ("generic": the intent's
+    generic answer; None: no FAQ answer)."""
+    nlu = session.scalars(select(Message.nlu).where(
+        Message.conversation_id == conversation_id, Message.direction == Direction.INBOUND,
+    ).order_by(Message.id.desc()).limit(1)).first() or {}
+    if "faq_entry" not in nlu:
+        return None
+    return str(nlu["faq_entry"] or "generic")
 
 
 def _customer_line(turn: Turn) -> str:

@@ -18,6 +18,8 @@ A file holds ``conversations:``, a list of::
           slots: {phone: "5678"}   # slot values after the turn (null: unset)
           locale: zh-Hant
           fresh: true              # no reply identical to one of the previous turn
+          faq: invoice_tax_id      # the FAQ entry that answered (`generic`: the intent's
+                                   # generic answer; `none`: no FAQ answer)
       - wait: 20m                  # move the clock (also `wait: 2h`)
 """
 
@@ -32,11 +34,11 @@ from typing import Any
 from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 CLASSES = ("identifiers", "pending", "two_requests", "photo", "out_of_scope", "exchange",
-           "cantonese", "context", "replies", "risk", "regions", "waiting")
+           "cantonese", "context", "replies", "risk", "regions", "waiting", "faq")
 _WAIT = re.compile(r"^(\d+)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _EXPECT_KEYS = {"contains", "contains_any", "not_contains", "mode", "queue", "priority", "case",
-                "slots", "locale", "fresh", "replies"}
+                "slots", "locale", "fresh", "replies", "faq"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Expect:
     locale: str | None = None
     fresh: bool = False
     replies: int | None = None
+    faq: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,8 @@ def _turn(item: dict[str, Any], where: str) -> Turn:
         mode=expect.get("mode"), queue=expect.get("queue"), priority=expect.get("priority"),
         case=expect.get("case"), slots=tuple((expect.get("slots") or {}).items()),
         locale=expect.get("locale"), fresh=bool(expect.get("fresh", False)),
-        replies=expect.get("replies")))
+        replies=expect.get("replies"),
+        faq=None if expect.get("faq") is None else str(expect["faq"])))
 
 
 def _strings(value: Any) -> tuple[str, ...]:

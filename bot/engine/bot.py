@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.actions.context import Turn, engine_turn
+from bot.engine.faq_turn import faq_take_over
 from bot.engine.reading import read_turn, second_request
 from bot.engine.router import (
     Step,
@@ -199,6 +200,8 @@ class Bot:
         reading = read_turn(self.runtime, turn.message, turn.parse, dialogue,
                             bool(turn.photos.stored))
         seal_phone(self.runtime, dialogue)  # a full number never stays in the slots
+        reading = faq_take_over(self.runtime, turn.message, turn.parse, dialogue, turn.locale,
+                                reading)
         intent = reading.intent
         if not reading.holding:  # "稍等，我找一下单号": neither counts nor resets the count
             dialogue.fallbacks = 0 if reading.understood else dialogue.fallbacks + 1
