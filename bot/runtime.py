@@ -11,10 +11,7 @@ from the environment.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
 
 from bot.evidence import EvidenceStore, LocalEvidenceStore
 from bot.model_holder import ModelHolder
@@ -29,13 +26,11 @@ from handoff.config.replies import LOCALES, Replies
 from handoff.config.settings import Settings, load_settings
 from handoff.desk.desk import Desk
 from handoff.desk.sweeper import Sweeper
+from handoff.integrations.orders.sources import OrderProviderFactory, order_source
 from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
 from handoff.store.masking import IdentifierMasker
-from handoff.store.orders import DbOrderProvider, OrderProvider
 from handoff.store.outbox import OutboxWorker
-
-OrderProviderFactory = Callable[[Session], OrderProvider]
 
 
 @dataclass(frozen=True)
@@ -72,7 +67,6 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
                               busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     replies = Replies.from_settings(settings)
     desk = desk or Desk(settings, clock, replies=replies)
-    key = settings.secret_key.get_secret_value()
     return Runtime(
         settings=settings, clock=clock, db=db,
         models=models or ModelHolder.load(settings.nlu_model_path),
@@ -85,7 +79,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         evidence=LocalEvidenceStore(settings.evidence_dir),
         desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),
         outbox=OutboxWorker(db, clock),
-        orders=lambda session: DbOrderProvider(session, key),
+        orders=order_source(settings, clock),
         masker=load_masker(settings.identifiers_file),
     )
 
