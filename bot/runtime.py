@@ -27,6 +27,10 @@ from handoff.config.settings import Settings, load_settings
 from handoff.desk.desk import Desk
 from handoff.desk.sweeper import Sweeper
 from handoff.integrations.orders.sources import OrderProviderFactory, order_source
+from handoff.integrations.webhooks.config import webhooks_from_settings
+from handoff.integrations.webhooks.emitter import CHANNEL as WEBHOOK
+from handoff.integrations.webhooks.emitter import WebhookEmitter
+from handoff.integrations.webhooks.sender import WebhookSender
 from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
 from handoff.store.masking import IdentifierMasker
@@ -67,6 +71,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
                               busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     replies = Replies.from_settings(settings)
     desk = desk or Desk(settings, clock, replies=replies)
+    outbox = OutboxWorker(db, clock)
+    _connect_webhooks(settings, clock, db, outbox)
     return Runtime(
         settings=settings, clock=clock, db=db,
         models=models or ModelHolder.load(settings.nlu_model_path),
@@ -78,10 +84,20 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         replies=replies,
         evidence=LocalEvidenceStore(settings.evidence_dir),
         desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),
-        outbox=OutboxWorker(db, clock),
+        outbox=outbox,
         orders=order_source(settings, clock),
         masker=load_masker(settings.identifiers_file),
     )
+
+
+def _connect_webhooks(settings: Settings, clock: Clock, db: Database,
+                      outbox: OutboxWorker) -> None:
+    """Case events → signed webhook deliveries through the outbox (when endpoints exist)."""
+    secrets = settings.webhook_secrets.get_secret_value() if settings.webhook_secrets else ""
+    config = webhooks_from_settings(settings.webhooks_file, secrets)
+    if config.endpoints:
+        WebhookEmitter(config).install(db)
+        outbox.register(WEBHOOK, WebhookSender(config, clock))
 
 
 _lock = threading.Lock()
