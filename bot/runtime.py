@@ -116,5 +116,6 @@ def current() -> Runtime:
     global _current
     with _lock:
         if _current is None:
-            _current = build_runtime(load_settings())
+            settings = load_settings()
+            _current = build_runtime(settings, models=ModelHolder.lazy(settings.nlu_model_path))
         return _current
