@@ -16,6 +16,7 @@ from bot.commands.credentials import COMMANDS as CREDENTIAL_COMMANDS
 from bot.commands.inbox import inbox as inbox_group
 from bot.commands.privacy import customer as customer_group
 from bot.commands.privacy import privacy as privacy_group
+from bot.commands.rasa import rasa as rasa_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
@@ -173,6 +174,7 @@ def demo(ctx: click.Context, no_serve: bool, port: int | None) -> None:
 
 
 cli.add_command(nlu_group)
+cli.add_command(rasa_group)
 cli.add_command(serve_command)
 cli.add_command(agents_group)
 cli.add_command(privacy_group)
