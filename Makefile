@@ -34,7 +34,7 @@ typecheck: $(STAMP)
 # installs and runs on 3.11 with these pins; wheels only for the compiled packages. It downloads
 # TensorFlow 2.12 (~600 MB).
 RASA_VENV ?= .rasa-venv
-RASA_WHEELS := numpy,scipy,scikit-learn,aiohttp,matplotlib,tensorflow,tensorflow-io-gcs-filesystem,h5py,grpcio,ujson,psycopg2-binary
+RASA_WHEELS := numpy,scipy,scikit-learn,aiohttp,matplotlib,contourpy,kiwisolver,pillow,tensorflow,tensorflow-io-gcs-filesystem,h5py,grpcio,ujson,psycopg2-binary
 
 rasa-venv:
 	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)

@@ -50,6 +50,7 @@ class HttpOrderFetch:
                                         timeout=self._config.timeout_seconds) as response:
                 raw = response.read(2 * 1024 * 1024)
         except urllib.error.HTTPError as exc:
+            exc.close()  # its body is never read; close the connection now
             if exc.code == 404 and self._config.on_404 is On404.NOT_FOUND:
                 return None
             raise OrderLookupUnavailable(f"order API answered HTTP {exc.code}") from exc

@@ -71,6 +71,7 @@ class ShopifyOrderFetch:
             with urllib.request.urlopen(request, timeout=self._config.timeout_seconds) as resp:
                 return json.loads(resp.read(2 * 1024 * 1024))
         except urllib.error.HTTPError as exc:
+            exc.close()
             raise OrderLookupUnavailable(f"Shopify answered HTTP {exc.code}") from exc
         except (OSError, ValueError) as exc:
             raise OrderLookupUnavailable(f"Shopify unreachable or not JSON: {exc!r}") from exc

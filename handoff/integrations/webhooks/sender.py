@@ -48,6 +48,7 @@ class WebhookSender:
             with urllib.request.urlopen(request, timeout=self._config.timeout_seconds) as resp:
                 return int(resp.status)
         except urllib.error.HTTPError as exc:
+            exc.close()
             return int(exc.code)
         except (OSError, ValueError) as exc:  # refused, reset, timeout, bad URL
             raise DeliveryError(f"{request.full_url}: {exc!r}"[:500]) from exc
