@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean rasa-venv test-rasa
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,26 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Rasa 3.6.21 in a venv of its own (README "Use with Rasa"): it declares Python < 3.11 but
+# installs and runs on 3.11 with these pins; wheels only for the compiled packages. It downloads
+# TensorFlow 2.12 (~600 MB).
+RASA_VENV ?= .rasa-venv
+RASA_WHEELS := numpy,scipy,scikit-learn,aiohttp,matplotlib,contourpy,kiwisolver,pillow,tensorflow,tensorflow-io-gcs-filesystem,h5py,grpcio,ujson,psycopg2-binary
+
+rasa-venv:
+	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RASA_VENV)/bin/python -m pip install --quiet --no-deps --ignore-requires-python rasa==3.6.21
+	$(RASA_VENV)/bin/python bot/rasa/venv_requirements.py > $(RASA_VENV)/requirements.txt
+	$(RASA_VENV)/bin/python -m pip install --quiet --ignore-requires-python \
+		--only-binary=$(RASA_WHEELS) -r $(RASA_VENV)/requirements.txt
+	$(RASA_VENV)/bin/rasa --version
+
+# The Rasa round trip: export, train, chat through `rasa run`'s REST channel with our action
+# server (tests marked `rasa`; skipped by `make test` when RASA_BIN is not set).
+test-rasa: $(STAMP)
+	RASA_BIN=$(abspath $(RASA_VENV))/bin/rasa $(BIN)/python -m pytest -m rasa -p no:cacheprovider tests/bot/rasa
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache

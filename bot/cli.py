@@ -16,11 +16,12 @@ from bot.commands.credentials import COMMANDS as CREDENTIAL_COMMANDS
 from bot.commands.inbox import inbox as inbox_group
 from bot.commands.privacy import customer as customer_group
 from bot.commands.privacy import privacy as privacy_group
+from bot.commands.rasa import rasa as rasa_group
 from bot.commands.report import report as report_command
 from bot.commands.review import review as nlu_review
 from bot.commands.serve import serve as serve_command
 from bot.commands.shell import shell as shell_command
-from handoff.config.settings import load_settings
+from handoff.config.settings import Settings, load_settings
 from handoff.config.tables import load_queues, sync_queues
 from handoff.store.migrate import upgrade
 from handoff.store.order_import import OrderImportError, import_orders
@@ -87,7 +88,9 @@ def orders_import(ctx: click.Context, file: Path) -> None:
       carrier, tracking_no, item, category, amount, currency,
       paid_at, shipped_at, delivered_at, member_level, unused (true/false)
 
-    Dates are ISO 8601; without a zone they are shop time. A file with any bad row imports
+    A JSON object {"orders": [...]} is read too; the demo file (training_data/demo/orders.json,
+    dates as *_days_ago) is dated around today. Dates are ISO 8601; without a zone they are
+    shop time. A file with any bad row imports
     nothing: each bad row is listed with its line and reason. Importing an order again
     updates it. Phones are stored masked.
     """
@@ -96,12 +99,45 @@ def orders_import(ctx: click.Context, file: Path) -> None:
     try:
         with database.session() as session:
             result = import_orders(
-                session, file, timezone=settings.timezone,
+                session, _importable(file, settings), timezone=settings.timezone,
                 digest_key=settings.secret_key.get_secret_value(),
             )
     except OrderImportError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        database.dispose()
     click.echo(f"imported {file}: {result.created} new, {result.updated} updated")
+
+
+@orders.command("sync")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def orders_sync(ctx: click.Context, file: Path) -> None:
+    """Incremental re-import from FILE (same formats as import, plus an updated_at column):
+    orders changed since the stored updated_at are written, unchanged ones are skipped,
+    orders not in the file are kept."""
+    from handoff.integrations.orders.sync import sync_orders
+
+    settings = settings_of(ctx)
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            result = sync_orders(session, _importable(file, settings),
+                                 timezone=settings.timezone,
+                                 digest_key=settings.secret_key.get_secret_value())
+    except OrderImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.dispose()
+    click.echo(f"synced {file}: {result.created} new, {result.updated} updated, "
+               f"{result.unchanged} unchanged")
+
+
+def _importable(file: Path, settings: Settings) -> Path:
+    from bot.demo import importable
+
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    return importable(file, settings.var_dir, today, settings.timezone)
 
 
 @cli.command()
@@ -138,6 +174,7 @@ def demo(ctx: click.Context, no_serve: bool, port: int | None) -> None:
 
 
 cli.add_command(nlu_group)
+cli.add_command(rasa_group)
 cli.add_command(serve_command)
 cli.add_command(agents_group)
 cli.add_command(privacy_group)

@@ -33,6 +33,24 @@ def render_demo_orders(source: Path, target: Path, today: date, timezone: str) -
     return len(rows)
 
 
+def importable(file: Path, var_dir: Path, today: date, timezone: str) -> Path:
+    """``file`` itself, or, for a demo-style file (``{"orders": [...]}`` with ``*_days_ago``),
+    a rendering of it dated around ``today`` in ``var_dir`` (so the demo file imports too)."""
+    if file.suffix.lower() != ".json":
+        return file
+    try:
+        spec = json.loads(file.read_text(encoding="utf-8"))
+    except ValueError:
+        return file  # the importer names the problem
+    orders = spec.get("orders") if isinstance(spec, dict) else None
+    if not isinstance(orders, list) or not any(
+            isinstance(o, dict) and _DAY_FIELDS.keys() & o.keys() for o in orders):
+        return file
+    target = var_dir / f"rendered_{file.stem}.json"
+    render_demo_orders(file, target, today, timezone)
+    return target
+
+
 def _absolute(order: dict[str, Any], today: date, tz: ZoneInfo) -> dict[str, Any]:
     row = {k: v for k, v in order.items() if k not in _DAY_FIELDS and k != "branch"}
     for offset_field, field in _DAY_FIELDS.items():

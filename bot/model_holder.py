@@ -18,7 +18,7 @@ class ModelHolder:
     """Holds the current model. ``swap`` replaces it atomically: a turn in progress keeps the
     model it started with, the next turn uses the new one, no conversation is dropped."""
 
-    def __init__(self, model: NluModel, path: Path | None = None) -> None:
+    def __init__(self, model: NluModel | None, path: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._model = model
         self.path = path
@@ -27,10 +27,24 @@ class ModelHolder:
     def load(cls, path: Path) -> ModelHolder:
         return cls(nlu.load_model(path), path)
 
+    @classmethod
+    def lazy(cls, path: Path) -> ModelHolder:
+        """Loaded on first use: the standalone action server serves a Rasa assistant, which
+        has its own NLU, so it starts (and runs every action) without our model file."""
+        return cls(None, path)
+
     @property
     def model(self) -> NluModel:
         with self._lock:
+            if self._model is None:
+                if self.path is None:
+                    raise FileNotFoundError("no NLU model loaded and no model file configured")
+                self._model = nlu.load_model(self.path)
             return self._model
+
+    def tokens(self, text: str) -> list[str]:
+        """The current model's word segmentation (the FAQ matcher shares it)."""
+        return self.model.tokenizer.tokens(text)
 
     def swap(self, model: NluModel, path: Path | None = None) -> None:
         with self._lock:

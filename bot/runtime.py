@@ -11,10 +11,7 @@ from the environment.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
 
 from bot.evidence import EvidenceStore, LocalEvidenceStore
 from bot.model_holder import ModelHolder
@@ -29,13 +26,15 @@ from handoff.config.replies import LOCALES, Replies
 from handoff.config.settings import Settings, load_settings
 from handoff.desk.desk import Desk
 from handoff.desk.sweeper import Sweeper
+from handoff.integrations.orders.sources import OrderProviderFactory, order_source
+from handoff.integrations.webhooks.config import webhooks_from_settings
+from handoff.integrations.webhooks.emitter import CHANNEL as WEBHOOK
+from handoff.integrations.webhooks.emitter import WebhookEmitter
+from handoff.integrations.webhooks.sender import WebhookSender
 from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
 from handoff.store.masking import IdentifierMasker
-from handoff.store.orders import DbOrderProvider, OrderProvider
 from handoff.store.outbox import OutboxWorker
-
-OrderProviderFactory = Callable[[Session], OrderProvider]
 
 
 @dataclass(frozen=True)
@@ -72,23 +71,34 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
                               busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     replies = Replies.from_settings(settings)
     desk = desk or Desk(settings, clock, replies=replies)
-    key = settings.secret_key.get_secret_value()
     models = models or ModelHolder.load(settings.nlu_model_path)
+    outbox = OutboxWorker(db, clock)
+    _connect_webhooks(settings, clock, db, outbox)
     return Runtime(
         settings=settings, clock=clock, db=db, models=models,
         policy=load_policy(settings.policy_file),
-        # The FAQ matcher segments words as the model loaded now does.
-        faq=load_faq(settings.faq_file, LOCALES, models.model.tokenizer.tokens),
+        # The FAQ matcher segments words as the current model does.
+        faq=load_faq(settings.faq_file, LOCALES, models.tokens),
         dialogue=load_dialogue(settings.policy_file.parent / "dialogue.yml"),
         identifiers=load_identifier_reader(settings.policy_file.parent / "identifiers.yml"),
         frustration=load_frustration(settings.training_data_dir / "lexicons" / "frustration.yml"),
         replies=replies,
         evidence=LocalEvidenceStore(settings.evidence_dir),
         desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),
-        outbox=OutboxWorker(db, clock),
-        orders=lambda session: DbOrderProvider(session, key),
+        outbox=outbox,
+        orders=order_source(settings, clock),
         masker=load_masker(settings.identifiers_file),
     )
+
+
+def _connect_webhooks(settings: Settings, clock: Clock, db: Database,
+                      outbox: OutboxWorker) -> None:
+    """Case events → signed webhook deliveries through the outbox (when endpoints exist)."""
+    secrets = settings.webhook_secrets.get_secret_value() if settings.webhook_secrets else ""
+    config = webhooks_from_settings(settings.webhooks_file, secrets)
+    if config.endpoints:
+        WebhookEmitter(config).install(db)
+        outbox.register(WEBHOOK, WebhookSender(config, clock))
 
 
 _lock = threading.Lock()
@@ -107,5 +117,6 @@ def current() -> Runtime:
     global _current
     with _lock:
         if _current is None:
-            _current = build_runtime(load_settings())
+            settings = load_settings()
+            _current = build_runtime(settings, models=ModelHolder.lazy(settings.nlu_model_path))
         return _current

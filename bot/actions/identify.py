@@ -7,6 +7,7 @@ number) match the order; a mismatch is re-asked up to ``max_reasks`` times.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import end_flow, human_button, reask_event, reasks, say
 from bot.actions.context import Turn
-from handoff.store.orders import OrderView
+from handoff.store.orders import OrderLookupUnavailable, OrderProvider, OrderView
 
 UNKNOWN_ORDER_REASKS = 1
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,11 @@ def identify(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> 
     if not order_id:
         return Identified(None, _ask(dispatcher, tracker, turn, "order_id", "ask_order_id"))
     provider = turn.runtime.orders(turn.session)
-    order = provider.get(order_id)
+    try:
+        order = provider.get(order_id)
+        checked = order is not None and _phone_checked(tracker, provider, order.order_id)
+    except OrderLookupUnavailable as exc:
+        return Identified(None, _unavailable(dispatcher, tracker, turn, order_id, exc))
     if order is None:
         return Identified(None, _unknown_order(dispatcher, tracker, turn, order_id))
     if tracker.get_slot("verified_order") == order.order_id:
@@ -43,7 +49,7 @@ def identify(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> 
     if not phone:
         return Identified(None, _ask(dispatcher, tracker, turn, "phone", "ask_phone",
                                      order_id=order.order_id))
-    if not provider.verify_phone(order.order_id, phone):
+    if not checked:
         return Identified(None, _phone_mismatch(dispatcher, tracker, turn, order.order_id))
     turn.runtime.desk.link_identity(turn.session, turn.customer, order.order_id)
     # Verified: greet by the order's name from now on (this turn's replies too).
@@ -65,6 +71,20 @@ def _ask(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, slot: s
         return end_flow()
     say(dispatcher, tracker, turn, template, again=True, **context)
     return [reask_event(tracker, slot)]
+
+
+def _phone_checked(tracker: Tracker, provider: OrderProvider, order_id: str) -> bool:
+    phone = tracker.get_slot("phone")
+    return bool(phone) and provider.verify_phone(order_id, phone)
+
+
+def _unavailable(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, order_id: str,
+                 error: OrderLookupUnavailable) -> list[EventType]:
+    """The order source cannot answer: say so and offer a person; never guess."""
+    log.warning("order lookup unavailable for %s: %s", order_id, error)
+    say(dispatcher, tracker, turn, "order_lookup_unavailable", order_id=order_id,
+        buttons=[human_button(tracker, turn, "order_lookup_unavailable")])
+    return end_flow()
 
 
 def _unknown_order(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,

@@ -9,7 +9,7 @@ entry); `take_over` says when (thresholds in ``faq.yml``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from bot.policy.faq_file import FaqEntry, FaqTables, entries_dir, load_faq_tables
@@ -33,8 +33,14 @@ class Faq:
 
     def __init__(self, tables: FaqTables, words: Words) -> None:
         self.tables = tables
-        self._indexes = {loc: FaqIndex(entries, words)
-                         for loc, entries in tables.entries.items()}
+        self._words = words
+
+    @cached_property
+    def _indexes(self) -> dict[str, FaqIndex]:
+        # Indexed on first use: the segmentation comes from the NLU model, which the
+        # standalone action server loads only when an action needs it.
+        return {loc: FaqIndex(entries, self._words)
+                for loc, entries in self.tables.entries.items()}
 
     @property
     def intents(self) -> frozenset[str]:

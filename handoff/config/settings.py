@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import (
@@ -135,6 +135,17 @@ class Settings(BaseSettings):
         "https://api.line.me", validation_alias=_alias("LINE_API_BASE_URL")
     )
 
+    # -- integrations (README "Integrations") --------------------------------------------------
+    order_source: Literal["store", "http", "shopify"] = "store"
+    orders_integration_file: Path | None = None  # default training_data/integrations/orders.yml
+    order_api_token: SecretStr | None = None  # AFTERSALES_ORDER_API_TOKEN, sent to the http source
+    shopify_shop_url: str = Field("", validation_alias=_alias("SHOPIFY_SHOP_URL"))
+    shopify_access_token: SecretStr | None = Field(
+        None, validation_alias=_alias("SHOPIFY_ACCESS_TOKEN")
+    )
+    webhooks_file: Path | None = None  # default training_data/integrations/webhooks.yml
+    webhook_secrets: SecretStr | None = None  # "endpoint=secret,endpoint2=secret2"
+
     @model_validator(mode="after")
     def _fill_derived(self) -> Settings:
         # Frozen model: derived defaults are written once, here, so readers never re-derive them.
@@ -148,6 +159,10 @@ class Settings(BaseSettings):
             "hours_file": self.hours_file
             or self.training_data_dir / "handoff" / "business_hours.yml",
             "faq_file": self.faq_file or self.training_data_dir / "faq.yml",
+            "orders_integration_file": self.orders_integration_file
+            or self.training_data_dir / "integrations" / "orders.yml",
+            "webhooks_file": self.webhooks_file
+            or self.training_data_dir / "integrations" / "webhooks.yml",
             "identifiers_file": self.identifiers_file
             or self.training_data_dir / "privacy" / "identifiers.yml",
             "priorities_file": self.priorities_file

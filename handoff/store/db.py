@@ -31,6 +31,8 @@ class Database:
         # session factory would leave engines to the garbage collector, which closes pooled
         # connections out of order (psycopg warns "deleted while still open").
         event.listen(self._factory, "after_commit", _CommitHooks(self._commit_hooks))
+        self._flush_hooks: list[Callable[[Session], None]] = []
+        event.listen(self._factory, "before_flush", _FlushHooks(self._flush_hooks))
 
     @property
     def dialect(self) -> str:
@@ -55,6 +57,11 @@ class Database:
         if hook in self._commit_hooks:
             self._commit_hooks.remove(hook)
 
+    def add_flush_hook(self, hook: Callable[[Session], None]) -> None:
+        """Call ``hook(session)`` before every flush, where it may add rows to the same
+        transaction (how case events become webhook deliveries atomically)."""
+        self._flush_hooks.append(hook)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -67,6 +74,15 @@ class _CommitHooks:
         self._hooks = hooks
 
     def __call__(self, session: Session) -> None:
+        for hook in tuple(self._hooks):
+            hook(session)
+
+
+class _FlushHooks:
+    def __init__(self, hooks: list[Callable[[Session], None]]) -> None:
+        self._hooks = hooks
+
+    def __call__(self, session: Session, _context: object, _instances: object) -> None:
         for hook in tuple(self._hooks):
             hook(session)
 

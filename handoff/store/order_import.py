@@ -27,11 +27,13 @@ from handoff.store.models.orders import Order
 COLUMNS = (
     "order_id", "customer_name", "phone", "channel", "status", "carrier", "tracking_no", "item",
     "category", "amount", "currency", "paid_at", "shipped_at", "delivered_at", "member_level",
-    "unused",
+    "unused", "updated_at",
 )
 REQUIRED = (
     "order_id", "customer_name", "phone", "status", "item", "category", "amount", "currency",
 )
+JSON_FORMAT = ('a JSON file must hold a list of orders [{"order_id": …}, …] or an object '
+               '{"orders": [...]} (dates as ISO or, in the demo file, *_days_ago)')
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否", ""}
 # Which timestamp each status needs, so the return-policy clock always has a start.
@@ -58,8 +60,10 @@ def read_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ``(where, raw row)`` from a ``.csv`` or ``.json`` file."""
     if path.suffix.lower() == ".json":
         records = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(records, dict) and isinstance(records.get("orders"), list):
+            records = records["orders"]  # {"orders": [...]}, as training_data/demo/orders.json
         if not isinstance(records, list):
-            raise OrderImportError(path, [("file", "a JSON file must hold a list of orders")])
+            raise OrderImportError(path, [("file", JSON_FORMAT)])
         for index, record in enumerate(records, start=1):
             yield f"record {index}", record if isinstance(record, dict) else {"_bad": record}
         return
@@ -74,6 +78,11 @@ def read_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def import_orders(session: Session, path: Path, *, timezone: str, digest_key: str) -> ImportResult:
     """Validate every row of ``path``, then upsert them all in the caller's transaction."""
+    return _upsert(session, parse_file(path, timezone), digest_key)
+
+
+def parse_file(path: Path, timezone: str) -> list[dict[str, Any]]:
+    """Every row of ``path`` checked; raises OrderImportError naming each bad row."""
     parsed: list[dict[str, Any]] = []
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -88,7 +97,7 @@ def import_orders(session: Session, path: Path, *, timezone: str, digest_key: st
             problems.append((where, str(exc)))
     if problems:
         raise OrderImportError(path, problems)
-    return _upsert(session, parsed, digest_key)
+    return parsed
 
 
 def parse_row(raw: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
@@ -114,7 +123,7 @@ def parse_row(raw: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
         "member_level": values["member_level"].lower(),
         "unused": _flag(values["unused"] or "true", "unused"),
     }
-    for field in ("paid_at", "shipped_at", "delivered_at"):
+    for field in ("paid_at", "shipped_at", "delivered_at", "updated_at"):
         row[field] = _instant(values[field], field, tz)
     needed = _STATUS_NEEDS.get(row["status"])
     if needed and row[needed] is None:
@@ -184,19 +193,27 @@ def _instant(value: str, field: str, tz: ZoneInfo) -> datetime | None:
 def _upsert(session: Session, rows: Iterable[dict[str, Any]], key: str) -> ImportResult:
     created = updated = 0
     for row in rows:
-        phone = row.pop("phone")
-        row |= {
-            "phone_masked": mask_phone(phone),
-            "phone_last4": phone_digits(phone)[-4:],
-            "phone_digest": phone_digest(phone, key),
-        }
-        existing = session.get(Order, row["order_id"])
-        if existing is None:
-            session.add(Order(**row))
+        if upsert_row(session, row, key):
             created += 1
         else:
-            for name, value in row.items():
-                setattr(existing, name, value)
             updated += 1
     session.flush()
     return ImportResult(created=created, updated=updated)
+
+
+def upsert_row(session: Session, row: dict[str, Any], key: str) -> bool:
+    """Write one parsed row (the phone only masked, last 4 and digest); True when new."""
+    row = dict(row)
+    phone = row.pop("phone")
+    row |= {
+        "phone_masked": mask_phone(phone),
+        "phone_last4": phone_digits(phone)[-4:],
+        "phone_digest": phone_digest(phone, key),
+    }
+    existing = session.get(Order, row["order_id"])
+    if existing is None:
+        session.add(Order(**row))
+        return True
+    for name, value in row.items():
+        setattr(existing, name, value)
+    return False

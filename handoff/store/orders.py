@@ -36,20 +36,45 @@ class OrderView:
     delivered_at: datetime | None
     member_level: str
     unused: bool
+    delivery_method: str = ""  # from sources that know it (home delivery, store pickup …)
+    pickup_store: str = ""
 
     @classmethod
     def of(cls, row: Order) -> OrderView:
-        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__
+                      if hasattr(row, name)})
+
+
+class OrderLookupUnavailable(Exception):
+    """The order source cannot answer now (down, timing out, answering nonsense, circuit
+    open). The bot says it cannot look the order up right now and offers a person; it never
+    guesses and never shows this text."""
 
 
 class OrderProvider(Protocol):
-    """Looks up orders; a shop plugs in its own (an OMS API) behind the same two calls."""
+    """Looks up orders; a shop plugs in its own (an OMS API) behind the same two calls
+    (``handoff.integrations.orders`` holds the HTTP and Shopify sources)."""
 
     def get(self, order_id: str) -> OrderView | None:
-        """The order with this number, or None."""
+        """The order with this number, or None; raises OrderLookupUnavailable when the
+        source cannot tell."""
 
     def verify_phone(self, order_id: str, phone_or_last4: str) -> bool:
         """Whether the phone (full number or its last 4 digits) belongs to the order."""
+
+
+def phone_matches(phone_or_last4: str, last4: str, digest: str, key: str) -> bool:
+    """The identity check every source shares: the engine's ``digest:`` of a typed phone, a
+    full number (compared by keyed digest) or its last 4 digits."""
+    if phone_or_last4.startswith(DIGEST_PREFIX):
+        # The engine keeps a typed phone only as its digest (masking at entry).
+        return hmac.compare_digest(phone_or_last4[len(DIGEST_PREFIX):].encode(), digest.encode())
+    digits = phone_digits(phone_or_last4)
+    if len(digits) < 4:
+        return False
+    if len(digits) == 4:
+        return digits == last4
+    return hmac.compare_digest(phone_digest(digits, key).encode(), digest.encode())
 
 
 class DbOrderProvider:
@@ -65,16 +90,9 @@ class DbOrderProvider:
 
     def verify_phone(self, order_id: str, phone_or_last4: str) -> bool:
         row = self._session.get(Order, order_id.strip().upper())
-        if row is not None and phone_or_last4.startswith(DIGEST_PREFIX):
-            # The engine keeps a typed phone only as its digest (masking at entry).
-            return hmac.compare_digest(phone_or_last4[len(DIGEST_PREFIX):].encode(),
-                                       row.phone_digest.encode())
-        digits = phone_digits(phone_or_last4)
-        if row is None or len(digits) < 4:
+        if row is None:
             return False
-        if len(digits) == 4:
-            return digits == row.phone_last4
-        return phone_digest(digits, self._key) == row.phone_digest
+        return phone_matches(phone_or_last4, row.phone_last4, row.phone_digest, self._key)
 
     def find_by_phone(self, phone: str) -> list[OrderView]:
         digest = phone_digest(phone, self._key)

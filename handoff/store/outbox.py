@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from handoff.store.clock import Clock
 from handoff.store.db import Database
@@ -70,15 +70,22 @@ class Delivery:
 
 def enqueue(session: Session, *, channel: str, recipient: str, payload: dict[str, Any],
             now: datetime, message_id: int | None = None,
-            dedupe_key: str | None = None) -> OutboxMessage:
-    """Add a reply to the outbox in the caller's transaction."""
+            dedupe_key: str | None = None, flush: bool = True) -> OutboxMessage:
+    """Add a reply to the outbox in the caller's transaction (``flush=False`` from a flush
+    hook, which runs inside a flush)."""
     row = OutboxMessage(channel=channel, recipient=recipient, payload=payload,
                         message_id=message_id, dedupe_key=dedupe_key, next_attempt_at=now,
                         created_at=now, status=OutboxStatus.PENDING)
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     session.info[_QUEUED] = True
     return row
+
+
+def note_queued(session: Session) -> None:
+    """This transaction made a row due (e.g. "send again"): wake the worker on commit."""
+    session.info[_QUEUED] = True
 
 
 def send_to_customer(session: Session, conversation: Conversation, reply: OutboundMessage, *,
@@ -109,11 +116,22 @@ def send_to_customer(session: Session, conversation: Conversation, reply: Outbou
 def lease_due(session: Session, now: datetime, channels: set[str], limit: int = 20,
               ) -> list[Delivery]:
     """Take up to ``limit`` due rows for ``channels`` and push their next attempt past the lease,
-    so a concurrent worker does not pick them too."""
+    so a concurrent worker does not pick them too.
+
+    A row waits while an older row for the same recipient is still pending and not due (in
+    backoff or leased by another worker): each recipient gets its rows in order, even the ones
+    queued after an earlier one failed."""
+    older = aliased(OutboxMessage)
+    blocked = (select(older.id)
+               .where(older.channel == OutboxMessage.channel,
+                      older.recipient == OutboxMessage.recipient,
+                      older.status == OutboxStatus.PENDING, older.id < OutboxMessage.id,
+                      older.next_attempt_at > now)
+               .exists())
     query = (select(OutboxMessage)
              .where(OutboxMessage.status == OutboxStatus.PENDING,
                     OutboxMessage.next_attempt_at <= now,
-                    OutboxMessage.channel.in_(channels))
+                    OutboxMessage.channel.in_(channels), ~blocked)
              .order_by(OutboxMessage.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)

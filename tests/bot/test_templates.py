@@ -5,6 +5,7 @@ checked against them (StrictUndefined would fail the render otherwise)."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from jinja2 import meta
 
 from bot.engine import Bot
 from bot.messages import Attachment, AttachmentKind, InboundMessage
+from bot.runtime import build_runtime
 from handoff.config.replies import LOCALES, Replies
 from handoff.config.templating import environment
 from handoff.store.db import Database
@@ -88,6 +90,28 @@ async def run_every_branch(chat: Chat) -> None:
     document = Attachment(AttachmentKind.FILE, "application/pdf", b"%PDF-1.4")
     await asyncio.to_thread(Bot(chat.runtime).handle, InboundMessage(
         "telegram", "tg-1", attachments=(document,), update_id="1"))
+    await look_up_with_the_order_system_down(chat)
+
+
+async def look_up_with_the_order_system_down(chat: Chat) -> None:
+    """The shop's order API (http source) on a port where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = chat.runtime.settings.model_copy(update={"order_source": "http"})
+    orders_file = settings.var_dir / "orders_down.yml"
+    orders_file.parent.mkdir(parents=True, exist_ok=True)
+    orders_file.write_text(f'http: {{url_template: "http://127.0.0.1:{port}/{{order_id}}", '
+                           'fields: {order_id: $.id}}\n', encoding="utf-8")
+    settings = settings.model_copy(update={"orders_integration_file": orders_file})
+    runtime = chat.runtime
+    chat.make_runtime = lambda: build_runtime(settings, runtime.clock,
+                                              database=Database(settings.database_url),
+                                              models=runtime.models)
+    await chat.restart()
+    chat.user_id = "down"
+    await chat.say("我的订单到哪了")
+    await chat.say("2026110500008")
 
 
 async def test_templates_use_only_what_the_actions_supply(

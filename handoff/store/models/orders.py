@@ -36,3 +36,4 @@ class Order(Base):
     delivered_at: Mapped[datetime | None]
     member_level: Mapped[str] = mapped_column(String(32), default="")
     unused: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime | None]  # the shop's last change (`aftersales orders sync`)

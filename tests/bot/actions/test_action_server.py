@@ -43,10 +43,21 @@ def free_port() -> int:
 
 @pytest.fixture
 def action_server(bot_settings: Settings, demo_orders: None, tmp_path: Path) -> Iterator[str]:
+    yield from run_action_server(bot_settings, tmp_path, bot_settings.nlu_model_path)
+
+
+@pytest.fixture
+def action_server_without_model(bot_settings: Settings, demo_orders: None,
+                                tmp_path: Path) -> Iterator[str]:
+    """What a Rasa assistant runs: our actions, and no intent model file anywhere."""
+    yield from run_action_server(bot_settings, tmp_path, tmp_path / "no" / "model.npz")
+
+
+def run_action_server(bot_settings: Settings, tmp_path: Path, model: Path) -> Iterator[str]:
     port = free_port()
     log = tmp_path / "action_server.log"
     env = {**os.environ, "AFTERSALES_DATABASE_URL": bot_settings.database_url,
-           "AFTERSALES_NLU_MODEL": str(bot_settings.nlu_model_path),
+           "AFTERSALES_NLU_MODEL": str(model),
            "AFTERSALES_VAR_DIR": str(bot_settings.var_dir), "PYTHONPATH": str(ROOT)}
     with log.open("wb") as sink:
         # Its own process group: rasa-sdk's Sanic server spawns worker processes (and
@@ -123,6 +134,15 @@ async def test_order_status_over_the_webhook(action_server: str) -> None:
     assert "SF5544332211" in result["responses"][0]["text"]
     assert slots_set(result)["verified_order"] == "2026110500008"
     assert slots_set(result)["flow"] is None
+
+
+async def test_action_server_runs_order_status_without_a_model_file(
+        action_server_without_model: str) -> None:
+    result = await post(action_server_without_model, call(
+        "action_order_status", "2026110500008", "inform",
+        {"flow": "order_status", "order_id": "2026110500008", "phone": "7777"}))
+    assert "SF5544332211" in result["responses"][0]["text"]
+    assert slots_set(result)["verified_order"] == "2026110500008"
 
 
 async def test_order_status_without_an_order_asks_for_it(action_server: str) -> None:
