@@ -117,8 +117,10 @@ def parse_row(raw: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
         "pickup_store": values["pickup_store"],
         "pickup_code": values["pickup_code"],
     }
-    for field in ("paid_at", "shipped_at", "delivered_at", "pickup_deadline"):
+    for field in ("paid_at", "shipped_at", "delivered_at"):
         row[field] = _instant(values[field], field, tz)
+    # A pickup deadline given as a day means the whole day: the store keeps it until closing.
+    row["pickup_deadline"] = _deadline(values["pickup_deadline"], tz)
     needed = _STATUS_NEEDS.get(row["status"])
     if needed and row[needed] is None:
         raise ValueError(f"status {row['status'].value} needs {needed}")
@@ -178,6 +180,15 @@ def _flag(value: str, field: str) -> bool:
     if lowered in _FALSE:
         return False
     raise ValueError(f"{field} {value!r} is not true/false")
+
+
+def _deadline(value: str, tz: ZoneInfo) -> datetime | None:
+    """A pickup deadline: a day alone (2026-12-08) lasts until its end, shop time."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return _instant(value, "pickup_deadline", tz)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
 
 
 def _instant(value: str, field: str, tz: ZoneInfo) -> datetime | None:
