@@ -21,6 +21,7 @@ from handoff.store.order_import import ImportResult, import_orders
 
 _DAY_FIELDS = {"paid_days_ago": "paid_at", "shipped_days_ago": "shipped_at",
                "delivered_days_ago": "delivered_at"}
+_DEADLINE = "pickup_deadline_in_days"  # negative: the deadline has passed
 
 
 def render_demo_orders(source: Path, target: Path, today: date, timezone: str) -> int:
@@ -52,11 +53,15 @@ def importable(file: Path, var_dir: Path, today: date, timezone: str) -> Path:
 
 
 def _absolute(order: dict[str, Any], today: date, tz: ZoneInfo) -> dict[str, Any]:
-    row = {k: v for k, v in order.items() if k not in _DAY_FIELDS and k != "branch"}
+    row = {k: v for k, v in order.items()
+           if k not in _DAY_FIELDS and k not in ("branch", _DEADLINE)}
     for offset_field, field in _DAY_FIELDS.items():
         if offset_field in order:
             day = today - timedelta(days=int(order[offset_field]))
             row[field] = datetime.combine(day, time(10, 0), tzinfo=tz).isoformat()
+    if _DEADLINE in order:  # a store keeps a parcel until the end of its last day
+        day = today + timedelta(days=int(order[_DEADLINE]))
+        row["pickup_deadline"] = datetime.combine(day, time(23, 59), tzinfo=tz).isoformat()
     return row
 
 

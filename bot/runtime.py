@@ -18,6 +18,8 @@ from bot.model_holder import ModelHolder
 from bot.policy.dialogue import DialogueConfig, load_dialogue
 from bot.policy.faq import Faq, load_faq
 from bot.policy.identifiers import IdentifierReader, load_identifier_reader
+from bot.policy.pickup import UnclaimedRule, load_unclaimed_rule
+from bot.policy.regions import RegionTable, load_regions
 from bot.policy.returns import ReturnPolicy, load_policy
 from bot.policy.sentiment import FrustrationDetector, load_frustration
 from handoff.agents.service import AgentService
@@ -59,6 +61,8 @@ class Runtime:
     outbox: OutboxWorker
     orders: OrderProviderFactory
     masker: IdentifierMasker  # personal identifiers masked before anything is stored
+    regions: RegionTable  # mainland / Taiwan / Hong Kong signals and template overlays
+    unclaimed: UnclaimedRule  # a pickup parcel past its deadline goes back to the shop
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None, *,
@@ -88,6 +92,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         outbox=outbox,
         orders=order_source(settings, clock),
         masker=load_masker(settings.identifiers_file),
+        regions=load_regions(settings.policy_file.parent / "regions.yml"),
+        unclaimed=load_unclaimed_rule(settings.policy_file),
     )
 
 

@@ -19,17 +19,24 @@ def locale_of(tracker: Tracker, turn: Turn) -> str:
     return turn.runtime.replies.locale(tracker.get_slot("locale") or turn.conversation.locale)
 
 
+def reply_locale(tracker: Tracker, turn: Turn) -> str:
+    """The template locale of the customer's region: a Hong Kong customer writing Traditional
+    Chinese reads the zh-Hant-HK overlay (末四位, 順豐站), everyone else their locale."""
+    return turn.runtime.regions.overlay(tracker.get_slot("region"), locale_of(tracker, turn))
+
+
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, template: str,
         buttons: Buttons | None = None, **context: Any) -> None:
     """Render ``template`` in the conversation's language, personalised with the name."""
     name = tracker.get_slot("customer_name") or turn.customer.display_name or ""
-    text = turn.runtime.replies.render(template, locale_of(tracker, turn), name=name, **context)
+    text = turn.runtime.replies.render(template, reply_locale(tracker, turn), name=name,
+                                       **context)
     dispatcher.utter_message(text=text, buttons=buttons or [], template_name=template)
 
 
 def button(tracker: Tracker, turn: Turn, key: str, payload: str) -> dict[str, str]:
     """A quick-reply button titled from the ``buttons`` template (one line per key)."""
-    title = turn.runtime.replies.render("button_" + key, locale_of(tracker, turn))
+    title = turn.runtime.replies.render("button_" + key, reply_locale(tracker, turn))
     return {"title": title, "payload": payload}
 
 

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import end_flow, human_button, reask_event, reasks, say
 from bot.actions.context import Turn
+from bot.actions.pickup import masked_code
 from handoff.store.orders import OrderLookupUnavailable, OrderProvider, OrderView
 
 UNKNOWN_ORDER_REASKS = 1
@@ -48,7 +49,7 @@ def identify(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> 
     phone = tracker.get_slot("phone")
     if not phone:
         return Identified(None, _ask(dispatcher, tracker, turn, "phone", "ask_phone",
-                                     order_id=order.order_id))
+                                     order_id=order.order_id, code_masked=masked_code(order)))
     if not checked:
         return Identified(None, _phone_mismatch(dispatcher, tracker, turn, order.order_id))
     turn.runtime.desk.link_identity(turn.session, turn.customer, order.order_id)

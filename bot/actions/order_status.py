@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.common import end_flow, findings_event, findings_of, noted, say, updated
 from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
+from bot.actions.pickup import pickup_context
 from handoff.store.orders import OrderView
 
 
@@ -45,8 +46,13 @@ class ActionOrderStatus(TurnAction):
         if found.order is None:
             return found.events
         context = order_context(found.order, turn)
-        say(dispatcher, tracker, turn, "order_status", **context)
+        pickup = pickup_context(found.order, turn)
+        if pickup is None:
+            say(dispatcher, tracker, turn, "order_status", **context)
+        else:  # "到店了嗎": the store, the deadline, the code — or the return-to-sender rule
+            say(dispatcher, tracker, turn, "order_pickup", **context, **pickup)
         findings = updated(findings_of(tracker), order_id=found.order.order_id,
                            issue=findings_of(tracker).issue or "order_status")
-        findings = noted(findings, f"order status: {found.order.status.value}")
+        findings = noted(findings, f"order status: {found.order.status.value}" + (
+            f", pickup {pickup['state']} at {pickup['store']}" if pickup else ""))
         return [*found.events, *end_flow(), findings_event(findings)]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.actions.context import Turn, engine_turn
 from bot.engine.faq_turn import faq_take_over
 from bot.engine.reading import read_turn, second_request
+from bot.engine.region import is_cantonese, keep_region, read_region
 from bot.engine.router import (
     Step,
     TurnInput,
@@ -124,7 +125,8 @@ class Bot:
         detected = parse["language"] or conversation.locale or message.language_hint or ""
         if not any(ch.isalpha() for ch in message.text):  # a photo alone says nothing
             detected = conversation.locale or message.language_hint or detected
-        if self.runtime.dialogue.is_cantonese(message.text):
+        if self.runtime.dialogue.is_cantonese(message.text) or is_cantonese(
+                self.runtime.regions, message.text):
             detected = "zh-Hant"  # Hong Kong customers read Traditional Chinese
         elif conversation.locale and (self.runtime.dialogue.is_gibberish(message.text) or (
                 detected.startswith("zh") and conversation.locale.startswith("zh")
@@ -137,8 +139,11 @@ class Bot:
             self.runtime.dialogue.sticky_locale_max_chars))
         conversation.locale = customer.language = locale
         conversation.updated_at = now
+        dialogue = Dialogue.load(conversation.state)
+        keep_region(dialogue.slots, read_region(self.runtime.regions, message.text,
+                                                message.channel, message.language_hint, locale))
         return _Turn(session, customer, conversation, inbound, message, parse, photos,
-                     Dialogue.load(conversation.state), locale, list(full["entities"]))
+                     dialogue, locale, list(full["entities"]))
 
     def _respond(self, turn: _Turn) -> list[OutboundMessage]:
         frustrated = self.runtime.frustration.is_frustrated(turn.message.text)
@@ -261,7 +266,8 @@ class Bot:
     def _utter(self, turn: _Turn, step: Step, **context: Any) -> OutboundMessage:
         replies = self.runtime.replies
         name = turn.customer.display_name or turn.dialogue.slots.get("customer_name") or ""
-        text = replies.render(step.template or "fallback", turn.locale, name=name, **context)
+        locale = self.runtime.regions.overlay(turn.dialogue.slots.get("region"), turn.locale)
+        text = replies.render(step.template or "fallback", locale, name=name, **context)
         buttons = tuple(Button(replies.render(f"button_{topic}", turn.locale), f"/{topic}")
                         for topic in step.topic_buttons)
         return OutboundMessage(text, buttons)

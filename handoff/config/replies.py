@@ -20,6 +20,9 @@ from handoff.config.templating import environment
 from handoff.store.reply import OutboundMessage
 
 LOCALES: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en")
+# Regional variants: a folder holding only the templates whose wording differs (Hong Kong says
+# 末四位, 順豐站, 智能櫃); every other template falls back to the base locale, one by one.
+OVERLAYS: dict[str, str] = {"zh-Hant-HK": "zh-Hant"}
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CODES = re.compile(r"\S*\d\S*")
 
@@ -44,7 +47,7 @@ class Replies:
         local = {k: v.astimezone(zone) if isinstance(v, datetime) else v
                  for k, v in context.items()}
         template = environment(self.templates_dir).get_template(
-            f"replies/{self.locale(locale)}/{template_name}.txt")
+            self._path(template_name, self.locale(locale)))
         text = template.render(shop_name=self.shop_name, timezone=self.timezone, **local)
         return _BLANK_LINES.sub("\n\n", text.strip())
 
@@ -53,12 +56,22 @@ class Replies:
         return OutboundMessage(self.render(template_name, locale, **context))
 
     def locale(self, locale: str | None) -> str:
-        return locale if locale in LOCALES else self.default_locale
+        return locale if locale in LOCALES or locale in OVERLAYS else self.default_locale
 
     def names(self, locale: str) -> set[str]:
-        """Template names present for ``locale`` (for the completeness test)."""
+        """Template names present for ``locale`` (for the completeness test); an overlay has
+        its base locale's too."""
         folder = self.templates_dir / "replies" / locale
-        return {p.stem for p in folder.glob("*.txt")}
+        own = {p.stem for p in folder.glob("*.txt")}
+        return own | self.names(OVERLAYS[locale]) if locale in OVERLAYS else own
+
+    def _path(self, template_name: str, locale: str) -> str:
+        """The overlay's own template when it has one, else its base locale's."""
+        base = OVERLAYS.get(locale)
+        own = self.templates_dir / "replies" / locale / f"{template_name}.txt"
+        if base and not own.is_file():
+            locale = base
+        return f"replies/{locale}/{template_name}.txt"
 
 
 def when_words(due: datetime, now: datetime, timezone: str) -> dict[str, Any]:

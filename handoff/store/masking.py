@@ -54,8 +54,10 @@ def mask_phone(phone: str) -> str:
 def phone_digest(phone: str, key: str) -> str:
     """A keyed digest of the national number, to match a phone a customer types to an order
     without storing the number itself. The last 9 digits are used, so ``+86 138…`` and
-    ``138…`` (or ``+886 912…`` and ``0912…``) match."""
-    national = phone_digits(phone)[-9:]
+    ``138…`` (or ``+886 912…`` and ``0912…``) match. A Hong Kong number has 8 digits, so
+    ``+852 9123 4567`` is cut to those 8 (its last 9 would keep the 2 of 852)."""
+    digits = phone_digits(phone)
+    national = digits[3:] if len(digits) == 11 and digits.startswith("852") else digits[-9:]
     return hmac.new(key.encode(), national.encode(), hashlib.sha256).hexdigest()
 
 

@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from handoff.store.masking import mask_phone, phone_digest, phone_digits
-from handoff.store.models.enums import OrderStatus
+from handoff.store.models.enums import DeliveryMethod, OrderStatus
 from handoff.store.models.orders import Order
 
 COLUMNS = (
     "order_id", "customer_name", "phone", "channel", "status", "carrier", "tracking_no", "item",
     "category", "amount", "currency", "paid_at", "shipped_at", "delivered_at", "member_level",
-    "unused", "updated_at",
+    "unused", "updated_at", "delivery_method", "pickup_store", "pickup_deadline", "pickup_code",
 )
 REQUIRED = (
     "order_id", "customer_name", "phone", "status", "item", "category", "amount", "currency",
@@ -122,13 +122,28 @@ def parse_row(raw: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
         "currency": _currency(values["currency"]),
         "member_level": values["member_level"].lower(),
         "unused": _flag(values["unused"] or "true", "unused"),
+        "delivery_method": _delivery(values["delivery_method"]),
+        "pickup_store": values["pickup_store"],
+        "pickup_code": values["pickup_code"],
     }
     for field in ("paid_at", "shipped_at", "delivered_at", "updated_at"):
         row[field] = _instant(values[field], field, tz)
+    # A pickup deadline given as a day means the whole day: the store keeps it until closing.
+    row["pickup_deadline"] = _deadline(values["pickup_deadline"], tz)
     needed = _STATUS_NEEDS.get(row["status"])
     if needed and row[needed] is None:
         raise ValueError(f"status {row['status'].value} needs {needed}")
+    if row["delivery_method"].is_pickup and not row["pickup_store"]:
+        raise ValueError(f"delivery_method {row['delivery_method'].value} needs pickup_store")
     return row
+
+
+def _delivery(value: str) -> DeliveryMethod:
+    try:
+        return DeliveryMethod(value.lower() or DeliveryMethod.HOME.value)
+    except ValueError:
+        allowed = "|".join(m.value for m in DeliveryMethod)
+        raise ValueError(f"delivery_method {value!r} is not one of {allowed}") from None
 
 
 def _order_id(value: str) -> str:
@@ -174,6 +189,15 @@ def _flag(value: str, field: str) -> bool:
     if lowered in _FALSE:
         return False
     raise ValueError(f"{field} {value!r} is not true/false")
+
+
+def _deadline(value: str, tz: ZoneInfo) -> datetime | None:
+    """A pickup deadline: a day alone (2026-12-08) lasts until its end, shop time."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return _instant(value, "pickup_deadline", tz)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
 
 
 def _instant(value: str, field: str, tz: ZoneInfo) -> datetime | None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.store.masking import DIGEST_PREFIX, phone_digest, phone_digits
-from handoff.store.models.enums import OrderStatus
+from handoff.store.models.enums import DeliveryMethod, OrderStatus
 from handoff.store.models.orders import Order
 
 
@@ -36,8 +36,10 @@ class OrderView:
     delivered_at: datetime | None
     member_level: str
     unused: bool
-    delivery_method: str = ""  # from sources that know it (home delivery, store pickup …)
+    delivery_method: DeliveryMethod = DeliveryMethod.HOME
     pickup_store: str = ""
+    pickup_deadline: datetime | None = None
+    pickup_code: str = ""
 
     @classmethod
     def of(cls, row: Order) -> OrderView:

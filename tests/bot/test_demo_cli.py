@@ -3,6 +3,7 @@ orders; ``aftersales serve`` is registered."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -25,10 +26,12 @@ def test_demo_sets_up_without_serving(tmp_path: Path, nlu_model_path: Path) -> N
                         nlu_model=model)
     result = CliRunner().invoke(cli, ["demo", "--no-serve"], obj=settings)
     assert result.exit_code == 0, result.output
-    assert "14 demo orders" in result.output and "trained" not in result.output
+    count = len(json.loads((settings.training_data_dir / "demo" / "orders.json").read_text(
+        encoding="utf-8"))["orders"])
+    assert f"{count} demo orders" in result.output and "trained" not in result.output
     database = Database(settings.database_url)
     with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(Order)) == 14
+        assert session.scalar(select(func.count()).select_from(Order)) == count
         staff = {a.name: a for a in session.scalars(select(Agent))}
     database.dispose()
     # Demo staff can sign in: each printed password verifies against its stored hash.

@@ -37,6 +37,7 @@ class HttpSourceConfig:
     fields: Mapping[str, str]
     statuses: Mapping[str, str]
     defaults: Mapping[str, str]
+    delivery_methods: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def _http(data: Mapping[str, Any]) -> HttpSourceConfig:
         token_prefix=str(data.get("token_prefix", "")),
         timeout_seconds=float(data.get("timeout_seconds", 3)),
         on_404=On404(data.get("on_404", "not_found")), fields=_strings(data["fields"]),
-        statuses=_strings(data.get("statuses")), defaults=_strings(data.get("defaults")))
+        statuses=_strings(data.get("statuses")), defaults=_strings(data.get("defaults")),
+        delivery_methods=_strings(data.get("delivery_methods")))
 
 
 def _shopify(data: Mapping[str, Any]) -> ShopifyConfig:

@@ -70,4 +70,6 @@ class HttpOrderFetch:
                 values[name] = value
         status = str(values.get("status", "")).lower()
         values["status"] = self._config.statuses.get(status, status)
+        method = str(values.get("delivery_method", "")).lower()
+        values["delivery_method"] = self._config.delivery_methods.get(method, method)
         return values

@@ -32,7 +32,5 @@ def remote_order(values: Mapping[str, Any], *, timezone: str, key: str) -> Remot
             from exc
     phone = row.pop("phone")
     row.pop("updated_at", None)
-    view = OrderView(**row, phone_masked=mask_phone(phone),
-                     delivery_method=str(values.get("delivery_method") or ""),
-                     pickup_store=str(values.get("pickup_store") or ""))
+    view = OrderView(**row, phone_masked=mask_phone(phone))
     return RemoteOrder(view, phone_digits(phone)[-4:], phone_digest(phone, key))

@@ -30,6 +30,18 @@ class OrderStatus(StrEnum):
     RETURNED = "returned"
 
 
+class DeliveryMethod(StrEnum):
+    """How a parcel reaches the customer."""
+
+    HOME = "home"  # 宅配 / 送货上门
+    STORE = "store"  # Taiwan convenience-store pickup (7-ELEVEN, 全家, 萊爾富, OK)
+    PICKUP_POINT = "pickup_point"  # 菜鸟驿站, 快递柜, 代收点, 順豐站, 智能櫃
+
+    @property
+    def is_pickup(self) -> bool:
+        return self is not DeliveryMethod.HOME
+
+
 class CaseStatus(StrEnum):
     """SOP status flow: 待分派 → 处理中 → 待客户确认 → 已完成 (reopen goes back to in progress)."""
 

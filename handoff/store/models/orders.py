@@ -9,7 +9,7 @@ from sqlalchemy import Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from handoff.store.models.base import Base, enum_column
-from handoff.store.models.enums import OrderStatus
+from handoff.store.models.enums import DeliveryMethod, OrderStatus
 
 
 class Order(Base):
@@ -37,3 +37,11 @@ class Order(Base):
     member_level: Mapped[str] = mapped_column(String(32), default="")
     unused: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime | None]  # the shop's last change (`aftersales orders sync`)
+    # How the parcel reaches the customer: home delivery, a convenience store (Taiwan) or a
+    # pickup point / locker (菜鸟驿站, 順豐站). The code opens the locker, so it is shown only
+    # after the identity check.
+    delivery_method: Mapped[DeliveryMethod] = enum_column(DeliveryMethod,
+                                                          default=DeliveryMethod.HOME)
+    pickup_store: Mapped[str] = mapped_column(String(128), default="")
+    pickup_deadline: Mapped[datetime | None]
+    pickup_code: Mapped[str] = mapped_column(String(32), default="")

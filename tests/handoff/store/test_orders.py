@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from bot.cli import cli
 from handoff.config.settings import Settings
 from handoff.store.db import Database
-from handoff.store.models import Order, OrderStatus
+from handoff.store.models import DeliveryMethod, Order, OrderStatus
 from handoff.store.order_import import OrderImportError, import_orders
 from handoff.store.orders import DbOrderProvider
 
@@ -102,3 +103,48 @@ def test_cli_import_reports_bad_rows_and_exits_non_zero(tmp_path: Path, settings
     assert "line 2: currency 'yuan'" in result.output
     assert "nothing imported" in result.output
 
+
+
+PICKUP_HEADER = HEADER.rstrip("\n") + ",delivery_method,pickup_store,pickup_deadline,pickup_code\n"
+
+
+def test_pickup_columns_are_imported_and_a_pickup_order_needs_its_store(
+        db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    row = ("TW2026110512345,林怡君,0912345678,line,shipped,7-ELEVEN 交貨便,F1,水壺,kitchen,350,TWD,"
+           "2026-11-01,2026-11-02,,regular,true,store,7-ELEVEN 信義門市,2026-12-08,\n")
+    path.write_text(PICKUP_HEADER + row, encoding="utf-8")
+    _import(db, path)
+    with db.session() as session:
+        order = DbOrderProvider(session, KEY).get("TW2026110512345")
+        assert order is not None
+        assert (order.delivery_method, order.pickup_store) == (DeliveryMethod.STORE,
+                                                               "7-ELEVEN 信義門市")
+        deadline = order.pickup_deadline
+        assert deadline is not None  # a day means until its end, shop time
+        assert deadline.astimezone(ZoneInfo("Asia/Shanghai")).isoformat()[:19] == \
+            "2026-12-08T23:59:59"
+    path.write_text(PICKUP_HEADER + row.replace("7-ELEVEN 信義門市", ""), encoding="utf-8")
+    with pytest.raises(OrderImportError, match="line 2: delivery_method store needs pickup_store"):
+        _import(db, path)
+    path.write_text(PICKUP_HEADER + row.replace(",store,", ",locker,"), encoding="utf-8")
+    with pytest.raises(OrderImportError, match="delivery_method 'locker' is not one of"):
+        _import(db, path)
+
+
+def test_a_file_without_pickup_columns_imports_home_deliveries(
+        db: Database, tmp_path: Path) -> None:
+    _import(db, _csv(tmp_path, GOOD))
+    with db.session() as session:
+        order = DbOrderProvider(session, KEY).get("2026110512345")
+        assert order is not None and order.delivery_method is DeliveryMethod.HOME
+
+
+def test_a_hong_kong_mobile_matches_with_or_without_852(db: Database, tmp_path: Path) -> None:
+    _import(db, _csv(tmp_path, GOOD.replace("13812345678", "+852 9123 4567")))
+    with db.session() as session:
+        orders = DbOrderProvider(session, KEY)
+        assert orders.verify_phone("2026110512345", "91234567")
+        assert orders.verify_phone("2026110512345", "+852 9123-4567")
+        assert orders.verify_phone("2026110512345", "4567")
+        assert not orders.verify_phone("2026110512345", "+852 9123 4568")

@@ -2,7 +2,7 @@
 (webhook and chat deliveries leave in order per recipient)
 
 Revision ID: 0010_integrations
-Revises: 0006
+Revises: 0009_regions
 Create Date: 2026-12-03 05:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from handoff.store.models import types as store_types
 
 revision = "0010_integrations"
-down_revision = "0006"
+down_revision = "0009_regions"
 branch_labels = None
 depends_on = None
 
