@@ -160,7 +160,8 @@ def train(
     cfg, udict, lex = _train_inputs(ctx, config, userdict, lexicon)
     out = out or model_path(ctx)
     try:
-        model = train_model(examples, cfg, userdict=udict, lexicon=lex, progress=progress)
+        model = train_model(examples, cfg, userdict=udict, lexicon=lex, progress=progress,
+                            risk=_risk_data(ctx))
     except DataError as exc:
         raise click.ClickException(f"training data: {exc}") from exc
     if cv_folds:
@@ -173,6 +174,16 @@ def train(
     click.echo(
         f"model written to {out} ({len(examples)} examples, threshold {model.threshold:.2f})"
     )
+
+
+def _risk_data(ctx: click.Context) -> Any:
+    from nlu.config import ConfigError
+    from nlu.risk.data import load_risk_data
+
+    try:
+        return load_risk_data(data_dir(ctx) / "risk")
+    except ConfigError as exc:
+        raise click.ClickException(f"risk data: {exc}") from exc
 
 
 def _cv_scores(examples: list[Any], cfg: Any, folds: int, udict: str) -> dict[str, Any]:
