@@ -1,8 +1,9 @@
 """Lexicon + model: the risk hits of one message.
 
-* A listed word (``nlu.sensitive``) fires unless the model gives the whole message a
-  "none" probability of at least ``lexicon_veto`` (the neutral uses: the word about the
-  customer themself, a programme or product name, a quotation, no grievance).
+* When the model gives the whole message a "none" probability of at least
+  ``lexicon_veto`` (the neutral uses: a listed word about the customer themself, a
+  programme or product name, a quotation, no grievance), nothing fires.
+* Otherwise a listed word (``nlu.sensitive``) fires.
 * The model fires for a category whose score reaches its threshold and that no kept
   listed word already covers; its span is the clause that scored highest.
 """
@@ -48,8 +49,11 @@ def detect(norm: Normalized, matcher: SensitiveMatcher, model: RiskModel | None)
     if not scored:
         return [_lexicon_hit(h, 1.0) for h in words]
     none = scored[0].none
-    kept = [] if none >= model.settings.lexicon_veto else words
-    hits = [_lexicon_hit(h, round(1.0 - none, 3)) for h in kept]
+    if none >= model.settings.lexicon_veto:
+        # The message as a whole is a neutral use: a clause ("我老公是律师") alone is no threat.
+        return []
+    hits = [_lexicon_hit(h, round(1.0 - none, 3)) for h in words]
+    kept = words
     covered = {h.category for h in kept}
     for s in scored:
         if s.category in covered or s.score < model.settings.thresholds[s.category]:
