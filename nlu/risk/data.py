@@ -151,8 +151,14 @@ def intent_negatives(nlu_dir: Path, settings: RiskSettings) -> list[RiskExample]
     from nlu.data import load_examples
     from nlu.normalize import normalize
 
+    from nlu.sensitive import SensitiveMatcher
+
+    lexicon = nlu_dir.parent / "lexicons" / "sensitive.yml"
+    # An intent example with a listed word may be a threat ("我要投诉到12315"): not a negative.
+    matcher = SensitiveMatcher.from_file(lexicon) if lexicon.exists() else None
     wanted = set(settings.negative_intents)
-    chosen = [e for e in load_examples([nlu_dir]) if e.intent in wanted]
+    chosen = [e for e in load_examples([nlu_dir]) if e.intent in wanted
+              and not (matcher and matcher.find(e.text))]
     step = max(settings.negatives_every, 1)
     by_intent: dict[str, int] = {}
     out = []

@@ -1,0 +1,65 @@
+"""Risk hits beside the intent review: a trainer sees each hit (category, score, span, source)
+and relabels it; the relabel lands in training_data/risk/reviewed_<label>.yml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.review.labels import LabelError
+from bot.review.risk import RiskReview
+from handoff.config.settings import Settings
+from handoff.store.clock import ManualClock
+from handoff.store.db import Database
+from handoff.store.models import Message
+from nlu.risk.data import load_risk_examples
+
+HIT = {"word": "我在法院上班", "category": "legal", "start": 0, "end": 6, "span": "我在法院上班",
+       "score": 0.41, "source": "model"}
+
+
+def _with_hits(db: Database, message_id: int, hits: list[dict[str, Any]]) -> None:
+    with db.session() as session:
+        message = session.get(Message, message_id)
+        assert message is not None
+        message.nlu = {**(message.nlu or {}), "sensitive": hits, "language": "zh-Hans"}
+
+
+def _review(settings: Settings) -> RiskReview:
+    return RiskReview(settings.training_data_dir / "risk", settings.var_dir / "nlu_review")
+
+
+def test_a_trainer_sees_only_messages_with_risk_hits(
+    review_settings: Settings, sqlite_db: Database, clock: ManualClock, customer_turns: Any
+) -> None:
+    flagged = customer_turns("我在法院上班，只想问物流", "order_status", 0.9, clock.now())
+    customer_turns("where is my order", "order_status", 0.95, clock.now())
+    _with_hits(sqlite_db, flagged, [HIT])
+    with sqlite_db.session() as session:
+        items = _review(review_settings).pending(session)
+    assert [(i.message_id, i.hits[0]["span"], i.hits[0]["source"]) for i in items] == [
+        (flagged, "我在法院上班", "model")]
+
+
+def test_a_false_alarm_relabelled_none_becomes_a_hard_negative_and_leaves_the_list(
+    review_settings: Settings, sqlite_db: Database, clock: ManualClock, customer_turns: Any
+) -> None:
+    flagged = customer_turns("我在法院上班，只想问物流", "order_status", 0.9, clock.now())
+    _with_hits(sqlite_db, flagged, [HIT])
+    review = _review(review_settings)
+    with sqlite_db.session() as session:
+        review.relabel(session, flagged, "none", by="tina")
+        assert review.pending(session) == []
+    examples = load_risk_examples(review_settings.training_data_dir / "risk")
+    relabelled = [e for e in examples if e.source == "reviewed_none.yml"]
+    assert [(e.text, e.label, e.locale) for e in relabelled] == [
+        ("我在法院上班，只想问物流", "none", "zh-Hans")]
+
+
+def test_an_unknown_risk_label_is_refused(
+    review_settings: Settings, sqlite_db: Database, clock: ManualClock, customer_turns: Any
+) -> None:
+    flagged = customer_turns("you'll hear from us", "out_of_scope", 0.4, clock.now())
+    with sqlite_db.session() as session, pytest.raises(LabelError, match="unknown risk label"):
+        _review(review_settings).relabel(session, flagged, "gossip", by="tina")
