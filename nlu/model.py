@@ -11,9 +11,9 @@ from nlu.entities import EntityPatterns, extract_normalized
 from nlu.features import FeatureSpace, Prepared, prepare_text
 from nlu.normalize import Normalized, normalize
 from nlu.payloads import IntentPayload, ParseResult
-from nlu.scorer import LinearScorer
 from nlu.risk.combine import detect
 from nlu.risk.model import RiskModel
+from nlu.scorer import LinearScorer
 from nlu.sensitive import SensitiveMatcher
 from nlu.tokenize import Tokenizer
 

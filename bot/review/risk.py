@@ -1,6 +1,6 @@
-"""Risk hits for trainers: the recent customer messages the risk detection fired on (or that
-a trainer should look at), and their relabels, appended to ``training_data/risk/reviewed_<label>.yml``
-for the next retrain. Reviewed message ids are kept in the review work folder."""
+"""Risk hits for trainers: the recent customer messages the risk detection fired on, and their
+relabels, appended to ``training_data/risk/reviewed_<label>.yml`` for the next retrain.
+Reviewed message ids are kept in the review work folder."""
 
 from __future__ import annotations
 
@@ -52,10 +52,11 @@ class RiskReview:
             .order_by(Message.id.desc()).limit(SCAN_LIMIT)).all()
         reviewed, items = self.reviewed_ids(), []
         for m in rows:
-            hits = (m.nlu or {}).get("sensitive") or []
+            nlu = m.nlu or {}
+            hits = nlu.get("sensitive") or []
             if hits and m.id not in reviewed:
-                items.append(RiskItem(m.id, m.text, str(m.nlu.get("language") or ""),
-                                      tuple(hits), str((m.nlu.get("intent") or {}).get("name"))))
+                items.append(RiskItem(m.id, m.text, str(nlu.get("language") or ""),
+                                      tuple(hits), str((nlu.get("intent") or {}).get("name"))))
             if len(items) >= limit:
                 break
         return items

@@ -63,8 +63,8 @@ def load_settings(path: Path) -> RiskSettings:
         raise ConfigError(f"{path}: 'thresholds' must give {', '.join(RISK_CATEGORIES)}")
     if not all(0 < float(v) <= 1 for v in thresholds.values()):
         raise ConfigError(f"{path}: thresholds must lie in (0, 1]")
-    features = {k: tuple(v) if isinstance(v, list) else v
-                for k, v in (raw.get("features") or {}).items()}
+    features: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                for k, v in (raw.get("features") or {}).items()}
     negatives = raw.get("intent_negatives") or {}
     try:
         return RiskSettings(
@@ -150,7 +150,6 @@ def intent_negatives(nlu_dir: Path, settings: RiskSettings) -> list[RiskExample]
         return []
     from nlu.data import load_examples
     from nlu.normalize import normalize
-
     from nlu.sensitive import SensitiveMatcher
 
     lexicon = nlu_dir.parent / "lexicons" / "sensitive.yml"

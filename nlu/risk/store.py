@@ -40,8 +40,9 @@ def risk_from(header: dict[str, Any], arrays: dict[str, np.ndarray],
     raw = header.get("risk")
     if raw is None:
         return None
-    params = FeatureParams(**{k: tuple(v) if isinstance(v, list) else v
-                              for k, v in raw["feature_params"].items()})
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                              for k, v in raw["feature_params"].items()}
+    params = FeatureParams(**values)
     blocks = [FeatureBlock(b["name"], {w: i for i, w in enumerate(b["vocabulary"])},
                            arrays[f"risk_idf_{n}"], b["offset"])
               for n, b in enumerate(raw["blocks"])]
@@ -53,5 +54,6 @@ def risk_from(header: dict[str, Any], arrays: dict[str, np.ndarray],
         raise ValueError("risk model: array shapes do not match the vocabulary and classes")
     s = raw["settings"]
     settings = RiskSettings({k: float(v) for k, v in s["thresholds"].items()},
-                            float(s["lexicon_veto"]), bool(s["clauses"]), params)
+                            lexicon_veto=float(s["lexicon_veto"]), clauses=bool(s["clauses"]),
+                            features=params)
     return RiskModel(tokenizer, features, scorer, settings, dict(raw["metadata"]))
