@@ -1,8 +1,8 @@
 """The exported risk classifier: numpy-only scoring of a message and of its clauses.
 
 A threat is often one clause of a longer message ("东西坏了三天没人理，截图我都留着"), so
-the message is scored whole and clause by clause; a category's score is the highest,
-and the span that triggered it is the clause (or the message) that scored it.
+the message is scored whole and clause by clause; a category's score is the highest, and
+the span that triggered it is the best clause reaching the threshold (else the message).
 """
 
 from __future__ import annotations
@@ -78,9 +78,15 @@ class RiskModel:
             parts = clauses(norm.text)
             if len(parts) > 1:
                 spans += [(s, e, self.probabilities(norm.text[s:e])) for s, e in parts]
-        best = []
-        for category in RISK_CATEGORIES:
-            column = classes.index(category)
-            s, e, probs = max(spans, key=lambda item: float(item[2][column]))
-            best.append(Scored(category, float(probs[column]), s, e, none))
-        return best
+        return [self._best(category, spans, none) for category in RISK_CATEGORIES]
+
+    def _best(self, category: str, spans: list[tuple[int, int, np.ndarray]],
+              none: float) -> Scored:
+        column = self.scorer.classes.index(category)
+        s, e, probs = max(spans, key=lambda item: float(item[2][column]))
+        # The span is the clause that carries the risk, when one alone reaches the threshold.
+        carrying = [(cs, ce, float(p[column])) for cs, ce, p in spans[1:]
+                    if float(p[column]) >= self.settings.thresholds[category]]
+        if carrying:
+            s, e, _ = max(carrying, key=lambda item: item[2])
+        return Scored(category, float(probs[column]), s, e, none)
