@@ -55,6 +55,7 @@ class ModelHolder:
 def train_model_file(training_data_dir: Path, out: Path) -> Path:
     """Train from ``training_data/`` (examples, config, jieba dict, lexicon) and save to ``out``."""
     from nlu.config import load_yaml
+    from nlu.risk.data import load_risk_data
     from nlu.tokenize import read_userdict
 
     config = training_data_dir / "nlu_config.yml"
@@ -65,6 +66,7 @@ def train_model_file(training_data_dir: Path, out: Path) -> Path:
         nlu.load_config(config if config.exists() else None),
         userdict=read_userdict(userdict) if userdict.exists() else "",
         lexicon=load_yaml(lexicon) if lexicon.exists() else None,
+        risk=load_risk_data(training_data_dir / "risk"),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, Path(out))

@@ -20,6 +20,7 @@ import numpy as np
 from nlu.config import ConfigError
 from nlu.features import FeatureBlock, FeatureParams, FeatureSpace
 from nlu.model import NluModel
+from nlu.risk.store import risk_arrays, risk_from, risk_header
 from nlu.scorer import LinearScorer
 from nlu.sensitive import SensitiveMatcher
 from nlu.tokenize import Dictionary, Tokenizer
@@ -54,6 +55,7 @@ def _header(model: NluModel) -> dict[str, Any]:
         "lexicon": model.sensitive.lexicon,
         "entity_config": model.entity_config,
         "metadata": model.metadata,
+        "risk": risk_header(model.risk) if model.risk else None,
     }
 
 
@@ -88,6 +90,8 @@ def save_model(model: NluModel, path: Path) -> None:
         arrays[f"idf_{i}"] = block.idf
     if model.tokenizer.dictionary is not None:
         arrays["dict_freq"] = np.fromiter(model.tokenizer.dictionary.freq.values(), dtype=np.int64)
+    if model.risk is not None:
+        arrays.update(risk_arrays(model.risk))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
@@ -152,10 +156,11 @@ def _build(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> NluModel:
     n_cols = 1 if len(classes) == 2 else len(classes)
     if scorer.coef.shape != (features.n_features, n_cols) or scorer.intercept.shape != (n_cols,):
         raise ModelLoadError("array shapes do not match the vocabulary and classes")
+    tokenizer = Tokenizer(
+        header["userdict"], hmm=bool(header["hmm"]), dictionary=_dictionary(header, arrays)
+    )
     return NluModel(
-        tokenizer=Tokenizer(
-            header["userdict"], hmm=bool(header["hmm"]), dictionary=_dictionary(header, arrays)
-        ),
+        tokenizer=tokenizer,
         features=features,
         scorer=scorer,
         sensitive=SensitiveMatcher(header["lexicon"]),
@@ -163,6 +168,7 @@ def _build(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> NluModel:
         threshold=float(header["threshold"]),
         fallback_intent=str(header["fallback_intent"]),
         metadata=header["metadata"],
+        risk=risk_from(header, arrays, tokenizer),
     )
 
 

@@ -160,7 +160,8 @@ def train(
     cfg, udict, lex = _train_inputs(ctx, config, userdict, lexicon)
     out = out or model_path(ctx)
     try:
-        model = train_model(examples, cfg, userdict=udict, lexicon=lex, progress=progress)
+        model = train_model(examples, cfg, userdict=udict, lexicon=lex, progress=progress,
+                            risk=_risk_data(ctx))
     except DataError as exc:
         raise click.ClickException(f"training data: {exc}") from exc
     if cv_folds:
@@ -173,6 +174,16 @@ def train(
     click.echo(
         f"model written to {out} ({len(examples)} examples, threshold {model.threshold:.2f})"
     )
+
+
+def _risk_data(ctx: click.Context) -> Any:
+    from nlu.config import ConfigError
+    from nlu.risk.data import load_risk_data
+
+    try:
+        return load_risk_data(data_dir(ctx) / "risk")
+    except ConfigError as exc:
+        raise click.ClickException(f"risk data: {exc}") from exc
 
 
 def _cv_scores(examples: list[Any], cfg: Any, folds: int, udict: str) -> dict[str, Any]:
@@ -238,6 +249,13 @@ def parse(ctx: click.Context, text: str | None, file: Any, model: Path | None, t
 )
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
 @click.option(
+    "--part",
+    type=click.Choice(["intent", "risk", "all"]),
+    default="intent",
+    show_default=True,
+    help="risk: held-out recall / false alarms of risk detection (lexicon + risk model).",
+)
+@click.option(
     "--report",
     "report_dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -250,12 +268,19 @@ def evaluate(
     data: tuple[Path, ...],
     test_file: Path | None,
     folds: int,
+    part: str,
     report_dir: Path | None,
     config: Path | None,
     userdict: Path | None,
     lexicon: Path | None,
 ) -> None:
-    """Cross-validate (or train/test) and write report.json, confusion PNG, errors, diff."""
+    """Cross-validate (or train/test) and write report.json, confusion PNG, errors, diff;
+    ``--part risk``: held-out risk figures in risk.json."""
+    directory = report_dir or data_dir(ctx).parent / "reports" / "nlu"
+    if part in ("risk", "all"):
+        _evaluate_risk(ctx, directory, userdict, lexicon)
+    if part == "risk":
+        return
     from nlu.data import DataError, data_hash
     from nlu.evaluate import build_report, cross_validate, predict, write_report
     from nlu.training import train_model
@@ -277,10 +302,29 @@ def evaluate(
         raise click.ClickException(f"training data: {exc}") from exc
     report["data_hash"] = data_hash(examples)
     report["seconds"] = round(time.perf_counter() - started, 2)
-    directory = report_dir or data_dir(ctx).parent / "reports" / "nlu"
     paths = write_report(report, directory)
     _print_summary(report)
     click.echo(f"report: {paths['report']}  confusion matrix: {paths['confusion']}")
+
+
+def _evaluate_risk(
+    ctx: click.Context, directory: Path, userdict: Path | None, lexicon: Path | None
+) -> None:
+    from nlu.risk.evaluate import evaluate_risk, summary_lines, write_risk_report
+    from nlu.sensitive import SensitiveMatcher
+    from nlu.training import build_tokenizer
+
+    cfg, udict, lex = _train_inputs(ctx, None, userdict, lexicon)
+    data = _risk_data(ctx)
+    if data is None:
+        raise click.ClickException(f"risk data: no {data_dir(ctx) / 'risk' / 'thresholds.yml'}")
+    progress(f"risk: {len(data.examples)} examples, 5 held-out splits")
+    # The tokenizer the shipped model would have (built from the intent examples).
+    tokenizer = build_tokenizer(_load_examples(ctx, ()), udict, cfg)
+    report = evaluate_risk(data, SensitiveMatcher(lex or {"categories": {}}), tokenizer)
+    for line in summary_lines(report):
+        click.echo(line)
+    click.echo(f"risk report: {write_risk_report(report, directory)}")
 
 
 def _print_summary(report: dict[str, Any]) -> None:

@@ -11,6 +11,8 @@ from nlu.entities import EntityPatterns, extract_normalized
 from nlu.features import FeatureSpace, Prepared, prepare_text
 from nlu.normalize import Normalized, normalize
 from nlu.payloads import IntentPayload, ParseResult
+from nlu.risk.combine import detect
+from nlu.risk.model import RiskModel
 from nlu.scorer import LinearScorer
 from nlu.sensitive import SensitiveMatcher
 from nlu.tokenize import Tokenizer
@@ -19,7 +21,8 @@ RANKING_SIZE = 10
 
 
 class NluModel:
-    """A trained intent model plus the entity and sensitive-word extractors.
+    """A trained intent model plus the entity extractor and the risk detection (the
+    sensitive-word lexicon, and the risk classifier when the file has one).
 
     ``threshold``: below it the intent becomes ``fallback_intent`` (the raw ranking
     is kept), like Rasa's FallbackClassifier.
@@ -35,6 +38,7 @@ class NluModel:
         threshold: float,
         fallback_intent: str,
         metadata: dict[str, Any],
+        risk: RiskModel | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.features = features
@@ -45,6 +49,7 @@ class NluModel:
         self.threshold = threshold
         self.fallback_intent = fallback_intent
         self.metadata = metadata
+        self.risk = risk
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -90,6 +95,6 @@ class NluModel:
             "intent": intent,
             "intent_ranking": ranking,
             "entities": extract_normalized(norm, today, self.entity_patterns),
-            "sensitive": [hit.to_payload() for hit in self.sensitive.find_normalized(norm)],
+            "sensitive": [hit.to_payload() for hit in detect(norm, self.sensitive, self.risk)],
             "language": norm.language,
         }

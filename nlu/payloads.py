@@ -29,12 +29,19 @@ class EntityPayload(TypedDict):
 
 
 class SensitivePayload(TypedDict):
-    """A sensitive word with its category and offsets into the original text."""
+    """A risk hit: category and offsets into the original text; ``word`` is the text there.
+
+    With the risk model loaded also ``span`` (the text that triggered it, same as ``word``),
+    ``score`` and ``source`` (``lexicon`` or ``model``).
+    """
 
     word: str
     category: str
     start: int
     end: int
+    span: NotRequired[str]
+    score: NotRequired[float]
+    source: NotRequired[str]
 
 
 class ParseResult(TypedDict):

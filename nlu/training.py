@@ -21,6 +21,7 @@ from nlu.features import Prepared, prepare_text
 from nlu.fitting import build_classifier, build_union, scorer_from_estimator, space_from_union
 from nlu.model import NluModel
 from nlu.normalize import normalize
+from nlu.risk.data import RiskData
 from nlu.sensitive import SensitiveMatcher
 from nlu.tokenize import Tokenizer, jieba_dictionary, select_dictionary
 
@@ -147,11 +148,13 @@ def train_model(
     userdict: str = "",
     lexicon: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    risk: RiskData | None = None,
 ) -> NluModel:
     """Train an ``NluModel`` from labelled examples.
 
     ``userdict`` is the jieba user dictionary text, ``lexicon`` the parsed sensitive
-    lexicon (None: no sensitive words). Both are stored inside the model.
+    lexicon (None: no sensitive words), ``risk`` the risk classifier's data (None: the
+    lexicon alone). All are stored inside the model.
     """
     config = config or TrainConfig()
     say = progress or (lambda _msg: None)
@@ -194,6 +197,7 @@ def train_model(
         },
     }
     say(f"trained in {finished - started:.1f}s, fallback threshold {threshold:.2f}")
+    risk_model = _train_risk(risk, tokenizer, config.seed, say)
     return NluModel(
         tokenizer=tokenizer,
         features=space_from_union(config.features, union),
@@ -203,4 +207,15 @@ def train_model(
         threshold=threshold,
         fallback_intent=config.fallback.intent,
         metadata=metadata,
+        risk=risk_model,
     )
+
+
+def _train_risk(risk: RiskData | None, tokenizer: Tokenizer, seed: int, say: Progress) -> Any:
+    # The risk classifier shares the intent model's tokenizer (one dictionary in memory).
+    if risk is None:
+        return None
+    from nlu.risk.fitting import train_risk
+
+    say(f"{len(risk.examples)} risk examples: fitting the risk classifier")
+    return train_risk(risk.examples, risk.settings, tokenizer, seed)

@@ -19,6 +19,7 @@ from nlu.config import load_yaml
 from nlu.data import Example, load_rasa_yaml
 from nlu.evaluate import build_report, predict
 from nlu.model import NluModel
+from nlu.risk.data import load_risk_data
 from nlu.tokenize import read_userdict
 
 
@@ -42,7 +43,8 @@ def train(data_dir: Path) -> NluModel:
     lexicon = _optional(data_dir / "lexicons" / "sensitive.yml")
     return train_model(examples, config, userdict=read_userdict(userdict) if userdict else "",
                        lexicon=load_yaml(lexicon) if lexicon else None,
-                       progress=lambda message: say(40, message))
+                       progress=lambda message: say(40, message),
+                       risk=load_risk_data(data_dir / "risk"))
 
 
 def scores(model: NluModel | None, examples: list[Example]) -> dict[str, Any] | None:

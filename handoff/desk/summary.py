@@ -153,7 +153,8 @@ def _entities(messages: list[Message]) -> list[dict[str, Any]]:
 
 
 def _sensitive(messages: list[Message]) -> list[dict[str, Any]]:
-    hits = [{"word": s.get("word"), "category": s.get("category")}
+    hits = [{"word": s.get("word"), "category": s.get("category"),
+             "span": s.get("span", s.get("word")), "score": s.get("score")}
             for nlu in _inbound_nlu(messages) for s in nlu.get("sensitive") or ()]
     return [dict(t) for t in {tuple(h.items()) for h in hits}]
 

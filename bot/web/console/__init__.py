@@ -18,6 +18,7 @@ from bot.web.console.auth.signin import guard, setup_auth
 from bot.web.console.common import PREFIX, RETRAINER, RUNTIME, SIGNER, ConsoleRuntime
 from bot.web.console.live import setup_live
 from bot.web.console.pages_agent import setup_agent_pages
+from bot.web.console.pages_risk import setup_risk_review
 from bot.web.console.pages_staff import setup_staff
 from bot.web.console.pages_supervisor import setup_supervisor
 from bot.web.console.pages_trainer import setup_trainer
@@ -45,6 +46,7 @@ def create_console(runtime: ConsoleRuntime) -> web.Application:
     setup_staff(console)
     setup_trainer(console)
     setup_webhooks(console)
+    setup_risk_review(console)
     console.router.add_static("/static", STATIC_DIR)
     return console
 

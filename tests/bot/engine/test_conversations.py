@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handoff.store.models import Evidence, Message, OutboxMessage
+from handoff.store.models import Case, Evidence, Message, OutboxMessage
 from handoff.store.models.enums import Direction, EvidenceKind
 from tests.bot.chat import Chat
 from tests.bot.conftest import image_bytes
@@ -149,6 +149,15 @@ async def test_sensitive_word_escalates_at_once_to_l3(chat: Chat) -> None:
     await chat.say("再不退款我就找律师起诉你们")
     assert chat.conversation["mode"] == "human"
     assert chat.conversation["queue"] == "L3" and chat.conversation["priority"] == "P1"
+
+
+async def test_a_veiled_threat_escalates_and_the_summary_quotes_its_span(chat: Chat) -> None:
+    await chat.say("东西坏了三天没人理，截图我都留着，到时候别怪我")
+    assert chat.conversation["queue"] == "L3" and chat.conversation["priority"] == "P1"
+    with chat.runtime.db.session() as session:
+        summary = session.scalars(select(Case.summary)).one()
+    hit = next(h for h in summary["sensitive"] if h["category"] == "legal")
+    assert hit["span"] in ("截图我都留着", "到时候别怪我") and 0 < hit["score"] <= 1
 
 
 async def test_agent_replies_are_polled_after_the_cursor(chat: Chat) -> None:
