@@ -57,16 +57,30 @@
   src.searchParams.set("host", window.location.origin);
   frame.src = src.href;  // loaded at once (hidden): the badge counts replies while closed
   let open = false;
+  // The conversation's identity (user id and token) lives here, in the shop page's own
+  // storage: the frame is third-party, and browsers may deny it storage of its own.
+  const KEY = "aftersales_webchat_identity";
 
-  function tellFrame() {
-    frame.contentWindow.postMessage({ source: "aftersales-webchat-host", open }, widgetOrigin);
+  function storedIdentity() {
+    try { return JSON.parse(window.localStorage.getItem(KEY) || "null"); } catch (e) { return null; }
+  }
+  function keepIdentity(identity) {
+    const valid = identity && typeof identity.user_id === "string" && identity.user_id.length <= 128
+      && (identity.token === null || typeof identity.token === "string");
+    if (!valid) return;
+    try { window.localStorage.setItem(KEY, JSON.stringify(identity)); } catch (e) { /* private mode */ }
+  }
+  function tellFrame(withIdentity) {
+    const message = { source: "aftersales-webchat-host", open };
+    if (withIdentity) message.identity = storedIdentity();
+    frame.contentWindow.postMessage(message, widgetOrigin);
   }
   function setOpen(value) {
     open = value;
     frame.classList.toggle("open", open);
     bubble.setAttribute("aria-expanded", String(open));
     bubble.setAttribute("aria-label", open ? words.close_chat : words.open_chat);
-    tellFrame();
+    tellFrame(false);
   }
   function setUnread(count) {
     badge.hidden = !(count > 0);
@@ -79,7 +93,8 @@
     const msg = ev.data || {};
     if (msg.source !== "aftersales-webchat") return;
     if (typeof msg.unread === "number") setUnread(msg.unread);
-    if (msg.ready) tellFrame();
+    if (msg.identity) keepIdentity(msg.identity);
+    if (msg.ready) tellFrame(true);
     if (msg.close) setOpen(false);
   });
   (document.body || document.documentElement).appendChild(host);

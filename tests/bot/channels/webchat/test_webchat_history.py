@@ -117,5 +117,5 @@ def test_a_locale_missing_a_word_is_refused_at_start_up(tmp_path: Path) -> None:
     (tmp_path / "webchat" / "words.yml").write_text(
         source.replace("  agent_joined: \"{name} 已加入對話\"\n", ""), encoding="utf-8")
     assert load_words(default_templates_dir(), "zh-Hans").of("zh-Hant")["agent_joined"]
-    with pytest.raises(ConfigFileError, match="zh-Hant.*agent_joined"):
+    with pytest.raises(ConfigFileError, match=r"zh-Hant.*agent_joined"):
         load_words(tmp_path, "zh-Hans")
