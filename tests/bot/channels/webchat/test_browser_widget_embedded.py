@@ -5,7 +5,8 @@ server) and carries only the documented ``<script src=…/webchat/embed.js>`` sn
 customer opens the bubble, asks for a person and closes the chat; agent 小美 takes the case and
 answers, and the bubble shows two unread lines. Opened again, the chat says 小美 joined and
 shows her name on her reply; after a reload of the shop's page the whole conversation is there
-again, each line once. The screenshot goes to test-artifacts/widget-embedded.png.
+again, each line once. Screenshots: test-artifacts/widget-embedded.png (open, after the
+reload) and widget-embedded-unread.png (closed, with the badge).
 """
 
 from __future__ import annotations
@@ -129,10 +130,11 @@ async def test_the_widget_on_a_shop_page_of_another_origin_keeps_the_conversatio
     reply(site.runtime, mei, number, "您好，我是小美，马上为您处理")
     badge = page.locator("[data-aftersales-webchat] .badge")
     await expect(badge).to_have_text("2")  # "小美 joined" and her reply
+    await page.screenshot(path=screenshot_path("widget-embedded-unread"))
 
     await _bubble_click(page, "打开在线客服")
     await expect(badge).to_be_hidden()
-    await expect(chat.locator(".system", has_text="小美 已加入对话")).to_be_visible()
+    await expect(chat.locator(".event", has_text="小美 已加入对话")).to_be_visible()
     agent = chat.locator(".msg.agent", has_text="马上为您处理")
     await expect(agent.locator(".name")).to_have_text("小美")
     await expect(chat.locator("#status")).to_have_text(f"工单 {number} · 小美 为您服务")
@@ -141,11 +143,11 @@ async def test_the_widget_on_a_shop_page_of_another_origin_keeps_the_conversatio
     await _bubble_click(page, "打开在线客服")
     chat = _chat(page)
     await expect(chat.locator(".msg.customer", has_text="我要转人工客服")).to_have_count(1)
-    await expect(chat.locator(".system", has_text="小美 已加入对话")).to_have_count(1)
+    await expect(chat.locator(".event", has_text="小美 已加入对话")).to_have_count(1)
     await expect(chat.locator(".msg.agent .name")).to_have_text(["小美"])
-    order = await chat.locator("#log > .msg, #log > .system").evaluate_all(
+    order = await chat.locator("#log > .msg, #log > .event").evaluate_all(
         "lines => lines.map(line => line.className)")
-    assert order[0] == "msg customer" and order[-2:] == ["system", "msg agent"], order
+    assert order[0] == "msg customer" and order[-2:] == ["event", "msg agent"], order
     await page.wait_for_timeout(4 * POLL_SECONDS * 1000)  # polls after the restore add nothing
     await expect(chat.locator(".msg.agent")).to_have_count(1)
     await expect(badge).to_be_hidden()
