@@ -12,6 +12,7 @@ reload) and widget-embedded-unread.png (closed, with the badge).
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from collections.abc import AsyncIterator
 
@@ -27,7 +28,7 @@ from handoff.config.settings import Settings
 from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from tests.bot.channels.webchat.agent_desk import claim, hire, latest_case, reply
-from tests.bot.web.console.browser import DESKTOP, LAUNCH_ARGS, screenshot_path
+from tests.bot.web.console.browser import DESKTOP, DOCS, LAUNCH_ARGS, screenshot_path
 
 pytestmark = [pytest.mark.browser]  # slow: a real browser and two servers
 
@@ -154,5 +155,7 @@ async def test_the_widget_on_a_shop_page_of_another_origin_keeps_the_conversatio
     header = await chat.locator("header").inner_text()
     assert "agent" not in header.lower() and "人工 /" not in header
     await page.screenshot(path=screenshot_path("widget-embedded"))
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):  # the README's picture
+        shutil.copy(screenshot_path("widget-embedded"), DOCS / "widget-embedded.png")
     await context.close()
     assert errors == []
