@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.channels.email.setup import email_mount
 from bot.channels.line.setup import line_mount
 from bot.channels.telegram.setup import telegram_mount
 from bot.channels.webchat.api import webchat_mount
@@ -48,7 +49,7 @@ def create_app(runtime: Runtime) -> web.Application:
     setup_health(app)
     handle = metered(engine.handle, metrics)
     for mount in (webchat_mount(runtime, handle), telegram_mount(runtime, handle),
-                  line_mount(runtime, handle)):
+                  line_mount(runtime, handle), email_mount(runtime)):
         if mount is not None:
             mount.install(app)
     setup_nlu_api(app, runtime)

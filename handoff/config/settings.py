@@ -103,7 +103,10 @@ class Settings(BaseSettings):
     console_idle_minutes: float = 120.0  # ... or after this long without a request
     console_address_max_failed_logins: int = 20  # failed sign-ins per client address
     console_secure_cookie: bool = False  # forced on when public_url is https
-    webchat_allowed_origins: tuple[str, ...] = ()  # may frame /webchat/ (CSP frame-ancestors)
+    webchat_allowed_origins: tuple[str, ...] = Field(  # may frame /webchat/ (frame-ancestors)
+        (), validation_alias=AliasChoices("AFTERSALES_WIDGET_ORIGINS",
+                                          "AFTERSALES_WEBCHAT_ALLOWED_ORIGINS",
+                                          "webchat_allowed_origins"))
     console_live_poll_seconds: float = 1.0  # how often live pages look for changes
     http_max_query_chars: int = 4096  # a longer query string is a JSON 414
     http_max_line_bytes: int = 1024 * 1024  # aiohttp's parser refuses longer lines (plain 400)
@@ -146,6 +149,13 @@ class Settings(BaseSettings):
     webhooks_file: Path | None = None  # default training_data/integrations/webhooks.yml
     webhook_secrets: SecretStr | None = None  # "endpoint=secret,endpoint2=secret2"
 
+    # -- e-mail alerts to supervisors (new P1 cases, overdue 红头 alerts) ------------------------
+    smtp_url: SecretStr | None = None  # smtp://user:pass@host:587?starttls=true, smtps://host
+    smtp_from: str = ""
+    supervisor_emails: tuple[str, ...] = ()
+    alert_locale: str = ""  # the mails' language; default_locale when empty
+    smtp_timeout_seconds: float = 20.0
+
     @model_validator(mode="after")
     def _fill_derived(self) -> Settings:
         # Frozen model: derived defaults are written once, here, so readers never re-derive them.
@@ -183,6 +193,11 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         """Cookies carry ``Secure`` when asked to, or whenever the public URL is https."""
         return self.console_secure_cookie or self.public_url.lower().startswith("https://")
+
+    @property
+    def email_alerts(self) -> bool:
+        """Supervisors are mailed only when there is a server and someone to mail."""
+        return self.smtp_url is not None and bool(self.supervisor_emails)
 
     @property
     def evidence_dir(self) -> Path:

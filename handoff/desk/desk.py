@@ -18,6 +18,7 @@ from handoff.desk.handoffs import Handoffs
 from handoff.desk.relay import relay_inbound
 from handoff.desk.tables import DeskTables, load_tables
 from handoff.ports import BotFindings, HandoffRequest, HandoffTicket, TurnFacts
+from handoff.routing.alerts import AlertKind, queue_alert
 from handoff.routing.rules import ISSUE_PRIORITY, Rule, TurnSignals, match
 from handoff.store.clock import Clock
 from handoff.store.models.cases import Case
@@ -88,7 +89,10 @@ class Desk:
     def hand_off(self, session: Session, conversation: Conversation, request: HandoffRequest,
                  findings: BotFindings) -> HandoffTicket:
         """Open / join / reopen the case, summarise, assign, switch to human mode."""
-        return self.handoffs.hand_off(session, conversation, request, findings, self.clock.now())
+        now = self.clock.now()
+        ticket = self.handoffs.hand_off(session, conversation, request, findings, now)
+        self._alert_if_p1(session, conversation, now)
+        return ticket
 
     def link_identity(self, session: Session, customer: Customer, order_id: str) -> None:
         """Join the customer's channel identities verified on ``order_id`` into one person."""
@@ -153,6 +157,13 @@ class Desk:
         due = self.tables.sla.due(draft.queue, draft.priority, now)
         cases.merge_handoff(session, case, draft, due, now)
         self.handoffs.notify(session, case, request.notify, now)
+        self._alert_if_p1(session, conversation, now)
+
+    def _alert_if_p1(self, session: Session, conversation: Conversation, now: datetime) -> None:
+        """Supervisors are mailed once per P1 case (and again when it reopens as P1)."""
+        case = session.get(Case, conversation.case_id) if conversation.case_id else None
+        if case is not None and case.priority is CasePriority.P1:
+            queue_alert(session, self.settings, case, AlertKind.NEW_P1, case.reopen_count, now)
 
 
 def _state_instant(conversation: Conversation, key: str) -> datetime | None:

@@ -18,6 +18,7 @@ from handoff.desk.assignment import auto_assign
 from handoff.desk.desk import Desk
 from handoff.desk.notifications import notify_once
 from handoff.ports import BotFindings
+from handoff.routing.alerts import AlertKind, queue_alert
 from handoff.routing.escalation import ExceptionRule
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation
@@ -71,6 +72,8 @@ class Sweeper:
                 if notify_once(session, case, f"{kind}:{recipient}", step, recipient, text, now):
                     cases.add_event(session, case, kind, now, step=step, recipient=recipient)
                     sent += 1
+            # Mailed once per step whoever the notification rows name (deduplicated by key).
+            queue_alert(session, self._desk.settings, case, AlertKind(kind), step, now)
         return sent
 
     def _open_too_long(self, session: Session, now: datetime, rule: ExceptionRule) -> int:

@@ -9,7 +9,8 @@ to the engine through the same `ChannelIntake` as every other channel.
 A client polls from the ``cursor`` of its last GET only and skips polled ids it was already
 shown in a POST answer. The POST ``cursor`` (kept for older clients) advances the ``after`` the
 client passes on the POST's query string only over this turn's own replies.
-``GET  /webchat/``  the chat page
+``GET  /webchat/api/history?user_id=…``  the conversation so far (see `restore`)
+``GET  /webchat/``  the chat page; ``GET /webchat/embed.js`` the bubble for a shop's pages
 
 Every call but a new ``user_id``'s first POST carries the conversation token (see
 `bot.channels.webchat.token`); without it the call is a 401 and nothing is stored.
@@ -29,6 +30,8 @@ from aiohttp import BodyPartReader, web
 from bot.channels.health import ChannelHealth
 from bot.channels.intake import ChannelIntake, Handle, StoreUnavailable
 from bot.channels.mount import ChannelMount
+from bot.channels.webchat.page import chat_page, embed_script
+from bot.channels.webchat.restore import get_history
 from bot.channels.webchat.token import (
     CHANNEL,
     HEADER,
@@ -36,7 +39,9 @@ from bot.channels.webchat.token import (
     admit_read,
     presented_token,
 )
+from bot.channels.webchat.words import WidgetWords, load_words
 from bot.engine.history import (
+    agent_joins,
     conversation_view,
     find_conversation,
     outbound_after,
@@ -49,7 +54,6 @@ from bot.http.errors import ApiError
 from bot.http.payloads import clean_field, read_json
 from bot.messages import Attachment, AttachmentKind, InboundMessage
 from bot.runtime import Runtime
-from handoff.config.templating import environment
 
 _MAX_ID = 128
 
@@ -60,6 +64,7 @@ class Webchat:
 
     runtime: Runtime
     intake: ChannelIntake
+    words: WidgetWords
 
 
 WEBCHAT = web.AppKey("webchat", Webchat)
@@ -232,16 +237,22 @@ def _poll(runtime: Runtime, user_id: str, after: int) -> dict[str, Any]:
         messages = outbound_after(session, conversation, after) if conversation else []
         cursor = messages[-1]["id"] if messages else after
         return {"messages": messages, "cursor": cursor,
+                "joins": agent_joins(session, conversation) if conversation else [],
                 "conversation": conversation_view(session, conversation)}
 
 
 async def page(request: web.Request) -> web.Response:
-    runtime = request.app[WEBCHAT].runtime
-    html = environment(runtime.settings.templates_dir).get_template("webchat/index.html").render(
-        shop_name=runtime.settings.shop_name, locale=runtime.settings.default_locale,
-        poll_ms=int(runtime.dialogue.webchat_poll_seconds * 1000),
-        max_bytes=runtime.settings.evidence_max_bytes)
-    return web.Response(text=html, content_type="text/html")
+    chat = request.app[WEBCHAT]
+    return await chat_page(request, chat.runtime, chat.words)
+
+
+async def embed(request: web.Request) -> web.Response:
+    chat = request.app[WEBCHAT]
+    return await embed_script(request, chat.runtime, chat.words)
+
+
+async def history(request: web.Request) -> web.Response:
+    return await get_history(request, request.app[WEBCHAT].runtime)
 
 
 def webchat_mount(runtime: Runtime, handle: Handle) -> ChannelMount:
@@ -251,8 +262,11 @@ def webchat_mount(runtime: Runtime, handle: Handle) -> ChannelMount:
     return ChannelMount(
         routes=(web.post("/webchat/api/messages", post_message),
                 web.get("/webchat/api/messages", get_messages),
+                web.get("/webchat/api/history", history),
+                web.get("/webchat/embed.js", embed),
                 web.get("/webchat/", page), web.get("/webchat", _redirect)),
-        exposed={WEBCHAT: Webchat(runtime, ChannelIntake(handle))},
+        exposed={WEBCHAT: Webchat(runtime, ChannelIntake(handle), load_words(
+            runtime.settings.templates_dir, runtime.settings.default_locale))},
         health=(_connected(CHANNEL),))
 
 

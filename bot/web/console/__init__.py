@@ -23,6 +23,7 @@ from bot.web.console.pages_staff import setup_staff
 from bot.web.console.pages_supervisor import setup_supervisor
 from bot.web.console.pages_trainer import setup_trainer
 from bot.web.console.pages_webhooks import setup_webhooks
+from bot.web.console.pages_widget import setup_widget
 from bot.web.console.service import AGENT_SERVICE
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -47,6 +48,7 @@ def create_console(runtime: ConsoleRuntime) -> web.Application:
     setup_trainer(console)
     setup_webhooks(console)
     setup_risk_review(console)
+    setup_widget(console)
     console.router.add_static("/static", STATIC_DIR)
     return console
 

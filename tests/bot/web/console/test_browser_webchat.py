@@ -110,7 +110,7 @@ async def test_a_customer_on_a_phone_asks_for_a_return_and_sends_photos(
 
     await _upload_photo(page)
     await expect(_bot(page, "已收到：商品问题部位照片、快递面单照片")).to_be_visible()
-    await expect(page.locator(".msg.customer", has_text="📷")).to_have_count(2)
+    await expect(page.locator(".msg.customer.photo", has_text="图片")).to_have_count(2)
 
     await _say(page, HOSTILE)
     await expect(page.locator(".msg.customer", has_text=HOSTILE)).to_be_visible()
