@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handoff.config.privacy import guard_text
 from handoff.config.templating import environment
 from handoff.config.yamlfile import load_yaml
 from handoff.ports import BotFindings
-from handoff.store.masking import mask_phones_in_text
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation, Evidence, Message
 from handoff.store.models.enums import Direction
@@ -67,7 +67,7 @@ def build_summary(session: Session, inputs: SummaryInputs, last_n: int) -> dict[
 def masked(value: Any) -> Any:
     """``value`` with every phone-like number in every string masked."""
     if isinstance(value, str):
-        return mask_phones_in_text(value)
+        return guard_text(value)
     if isinstance(value, Mapping):
         return {k: masked(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
