@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from handoff.config.privacy import guard_text
 from handoff.config.templating import environment
-from handoff.desk.summary import render_summary
+from handoff.desk.summary import summary_text
 from handoff.store.models.cases import Case, Notification
 from handoff.store.models.chat import Evidence, Message
 from handoff.store.models.enums import CaseStatus, Direction
@@ -111,8 +111,8 @@ class TopicMirror:
                                   queue=case.queue)
         if not case.summary:
             return _payload(header)
-        return _payload(render_summary(self._texts.templates_dir, case.summary,
-                                       self._texts.locale))
+        return _payload(summary_text(self._texts.templates_dir, case.summary,
+                                     self._texts.locale))
 
     def _evidence(self, session: Session, now: datetime) -> int:
         rows = self._after(session, Evidence, CaseTopic.last_evidence_id, Evidence.case_id)
