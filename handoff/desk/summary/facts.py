@@ -73,7 +73,8 @@ def _customer(session: Session, inputs: SummaryInputs, case: Case) -> dict[str, 
     previous = session.scalars(select(Case.number).where(
         Case.person_id == case.person_id, Case.id != case.id).order_by(Case.id)).all()
     return {
-        "name": customer.display_name, "phone_masked": customer.phone_masked or "",
+        "name": customer.display_name,
+        "phone_masked": customer.phone_masked or _order_phone(session, case.order_id),
         # The chat may carry no display name; the order knows who bought it.
         "order_name": _order_name(session, case.order_id),
         "channel": inputs.conversation.channel,
@@ -86,6 +87,11 @@ def _customer(session: Session, inputs: SummaryInputs, case: Case) -> dict[str, 
 def _order_name(session: Session, order_id: str | None) -> str:
     order = session.get(Order, order_id) if order_id else None
     return order.customer_name if order is not None else ""
+
+
+def _order_phone(session: Session, order_id: str | None) -> str:
+    order = session.get(Order, order_id) if order_id else None
+    return order.phone_masked if order is not None else ""
 
 
 def _order(session: Session, order_id: str | None) -> dict[str, Any] | None:

@@ -9,7 +9,9 @@ function formatLeft(ms) {
   const total = Math.floor(Math.abs(ms) / 1000);
   const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
   const text = (h ? h + ":" + pad(m) : String(m)) + ":" + pad(s);
-  return ms >= 0 ? text + " left" : "overdue " + text;
+  const words = document.body.dataset;
+  const pattern = ms >= 0 ? (words.left || "{time} left") : (words.overdue || "overdue {time}");
+  return pattern.replace("{time}", text);
 }
 
 function tickCountdowns() {
