@@ -6,6 +6,8 @@ Routes (all JSON, ``Authorization: Bearer <token>`` from ``aftersales agents add
        as plain sentences in the calling agent's language)
   POST /api/cases/{number}/claim | /messages {"text"} | /notes {"text"} | /transfer {"queue"}
        | /resolve | /reopen | /handback | /assign {"agent"} (supervisors)
+  POST /api/me/availability {"availability": "online"|"away"|"offline"}  (auto-assignment
+       gives cases only to online agents; the console sets it on sign-in and sign-out)
   GET  /api/reports?since=&until=   (ISO dates or instants; supervisors)
 Service errors map to 400/401/403/404/409 with ``{"error": message}``.
 """
@@ -26,8 +28,9 @@ from sqlalchemy.orm import Session
 from bot.http.errors import ApiError
 from bot.http.payloads import read_json
 from bot.runtime import Runtime
+from handoff.agents.preferences import PreferenceError, set_availability
 from handoff.agents.reports import build_report
-from handoff.agents.service import AgentApiError, AgentService, Forbidden
+from handoff.agents.service import AgentApiError, AgentService, BadRequest, Forbidden
 from handoff.config.paths import default_templates_dir
 from handoff.desk.summary import summary_text
 from handoff.store.db import Database
@@ -58,6 +61,7 @@ def add_agent_routes(app: web.Application, db: Database, service: AgentService,
                    "assign"):
         app.router.add_post(f"/api/cases/{{number}}/{action}", case_action)
     app.router.add_get("/api/reports", reports)
+    app.router.add_post("/api/me/availability", availability)
 
 
 async def _call(request: web.Request, work: Callable[[Session, Agent], T]) -> T:
@@ -117,6 +121,20 @@ async def case_action(request: web.Request) -> web.Response:
         "assign": lambda s, a: service.assign(s, a, number, str(body.get("agent") or "")),
     }
     return web.json_response(await _call(request, calls[action]))
+
+
+async def availability(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    wanted = str(body.get("availability") or "")
+
+    def change(session: Session, agent: Agent) -> dict[str, Any]:
+        try:
+            set_availability(session, agent.id, wanted)
+        except PreferenceError as exc:
+            raise BadRequest(str(exc)) from exc
+        return {"agent": agent.name, "availability": wanted}
+
+    return web.json_response(await _call(request, change))
 
 
 async def reports(request: web.Request) -> web.Response:
