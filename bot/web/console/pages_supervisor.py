@@ -5,6 +5,7 @@ failures (with a retry), and the report charts."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from bot.web.console.floor import daily_reports, overdue_cases, queue_depths, to
 from bot.web.console.pages.report import date_range, range_report, report_csv
 from bot.web.console.service import agent_service, as_viewer
 from handoff.agents.reports import build_report, first_response_vs_sla
+from handoff.config.i18n import words
 from handoff.config.tables import load_sla
 from handoff.store.inbox import retry_parked, unfinished
 from handoff.store.models import Agent, AgentRole
@@ -84,9 +86,13 @@ def _chart(runtime: Any, name: str) -> bytes:
     now, tz = runtime.clock.now(), settings.timezone
     assert settings.sla_file is not None  # filled in by Settings
     targets = load_sla(settings.sla_file)
+    # Chart labels in words, kept in English so the PNG never depends on a CJK font.
+    label = words(settings.templates_dir, "en")
     with runtime.db.session() as session:
-        data = charts.ChartData(daily_reports(session, now, tz),
-                                build_report(session, now - WEEK, now),
+        report = build_report(session, now - WEEK, now)
+        report = replace(report, top_contact_reasons={
+            label.code("intent", k): v for k, v in report.top_contact_reasons.items()})
+        data = charts.ChartData(daily_reports(session, now, tz), report,
                                 first_response_vs_sla(session, now - WEEK, now, targets))
     return charts.CHARTS[name](data)
 
