@@ -87,7 +87,8 @@ async def _supervisor_saves_a_canned_reply(browser: Browser, base: str) -> None:
 
 
 async def test_an_agent_works_a_case_in_traditional_chinese_from_search_to_resolve(
-        browser: Browser, workspace: str, sqlite_db: Database) -> None:
+        browser: Browser, workspace: str, sqlite_db: Database, clock: ManualClock,
+        review_settings: Settings) -> None:
     await _supervisor_saves_a_canned_reply(browser, workspace)
     amy = await _sign_in(browser, workspace, "amy")
     await amy.goto(f"{workspace}/console/inbox")
@@ -132,6 +133,7 @@ async def test_an_agent_works_a_case_in_traditional_chinese_from_search_to_resol
         case = session.scalars(select(Case)).one()
         assert case.reopen_count == 1 and case.resolved_at is None
 
+    await _a_new_case_for_amy_is_announced(amy, sqlite_db, clock, review_settings)
     await amy.set_viewport_size(PHONE)
     await amy.screenshot(path=screenshot_path("workspace-case-phone"), full_page=True)
     width = await amy.evaluate("document.documentElement.scrollWidth")
@@ -141,3 +143,19 @@ async def test_an_agent_works_a_case_in_traditional_chinese_from_search_to_resol
         for name in ("workspace-inbox-zh-Hant", "workspace-case-zh-Hant"):
             shutil.copy(screenshot_path(name), DOCS / f"console-{name}.png")
     await amy.context.close()
+
+
+async def _a_new_case_for_amy_is_announced(amy: Page, db: Database, clock: ManualClock,
+                                           settings: Settings) -> None:
+    """A case auto-assigned to amy while she looks at the list: the page says so (and, with
+    permission, a browser notification and a sound)."""
+    await amy.goto(amy.url.split("/console/")[0] + "/console/inbox")
+    await amy.wait_for_function("document.body.dataset.live === 'open'")
+    shop, desk = Shop(db, clock, settings), Desk(settings, clock)
+    with db.session() as session:
+        conversation = shop.customer(session, channel="line", language="zh-Hant", name="陳")
+        shop.says(session, conversation, "我要找真人", intent="request_human")
+        ticket = desk.hand_off(session, conversation, desk.request_for("human_request"),
+                               BotFindings())
+    await expect(amy.locator("body")).to_have_attribute(
+        "data-last-notice", f"新工單分派給你：{ticket.case_number}", timeout=15_000)
