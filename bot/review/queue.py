@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handoff.desk.csat import CSAT_ANSWER
 from handoff.store.models import Author, Case, Direction, Message
 
 # How many recent inbound messages are scanned for review candidates: the filter runs in Python
@@ -38,7 +39,7 @@ class ReviewItem:
 
 def needs_review(nlu: Mapping[str, Any] | None, threshold: float, fallback_intent: str) -> bool:
     """True when a stored parse result was a fallback or under the review threshold."""
-    if not nlu:
+    if not nlu or nlu.get("answered_by") == CSAT_ANSWER:  # a rating tap, not a question
         return False
     intent = nlu.get("intent") or {}
     return intent.get("name") == fallback_intent or float(intent.get("confidence") or 0) < threshold

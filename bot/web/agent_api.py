@@ -2,8 +2,12 @@
 
 Routes (all JSON, ``Authorization: Bearer <token>`` from ``aftersales agents add``):
   GET  /api/cases?queue=&status=&assignee=me|none|NAME      GET /api/cases/{number}
+       (the case carries ``summary``, the facts as JSON, and ``summary_text``, the same summary
+       as plain sentences in the calling agent's language)
   POST /api/cases/{number}/claim | /messages {"text"} | /notes {"text"} | /transfer {"queue"}
-       | /resolve | /handback | /assign {"agent"} (supervisors)
+       | /resolve | /reopen | /handback | /assign {"agent"} (supervisors)
+  POST /api/me/availability {"availability": "online"|"away"|"offline"}  (auto-assignment
+       gives cases only to online agents; the console sets it on sign-in and sign-out)
   GET  /api/reports?since=&until=   (ISO dates or instants; supervisors)
 Service errors map to 400/401/403/404/409 with ``{"error": message}``.
 """
@@ -14,6 +18,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -23,8 +28,11 @@ from sqlalchemy.orm import Session
 from bot.http.errors import ApiError
 from bot.http.payloads import read_json
 from bot.runtime import Runtime
+from handoff.agents.preferences import PreferenceError, set_availability
 from handoff.agents.reports import build_report
-from handoff.agents.service import AgentApiError, AgentService, Forbidden
+from handoff.agents.service import AgentApiError, AgentService, BadRequest, Forbidden
+from handoff.config.paths import default_templates_dir
+from handoff.desk.summary import summary_text
 from handoff.store.db import Database
 from handoff.store.models.enums import AgentRole
 from handoff.store.models.people import Agent
@@ -34,21 +42,26 @@ T = TypeVar("T")
 DB = web.AppKey("agent_api_db", Database)
 SERVICE = web.AppKey("agent_api_service", AgentService)
 ZONE = web.AppKey("agent_api_zone", ZoneInfo)
+TEMPLATES = web.AppKey("agent_api_templates", Path)
 
 
 def setup_agent_api(app: web.Application, runtime: Runtime) -> None:
     """Mount the agent API on the app, over the runtime's agent service."""
-    add_agent_routes(app, runtime.db, runtime.agents, runtime.settings.timezone)
+    add_agent_routes(app, runtime.db, runtime.agents, runtime.settings.timezone,
+                     runtime.settings.templates_dir)
 
 
 def add_agent_routes(app: web.Application, db: Database, service: AgentService,
-                     timezone: str) -> None:
+                     timezone: str, templates_dir: Path | None = None) -> None:
     app[DB], app[SERVICE], app[ZONE] = db, service, ZoneInfo(timezone)
+    app[TEMPLATES] = templates_dir or default_templates_dir()
     app.router.add_get("/api/cases", list_cases)
     app.router.add_get("/api/cases/{number}", get_case)
-    for action in ("claim", "messages", "notes", "transfer", "resolve", "handback", "assign"):
+    for action in ("claim", "messages", "notes", "transfer", "resolve", "reopen", "handback",
+                   "assign"):
         app.router.add_post(f"/api/cases/{{number}}/{action}", case_action)
     app.router.add_get("/api/reports", reports)
+    app.router.add_post("/api/me/availability", availability)
 
 
 async def _call(request: web.Request, work: Callable[[Session, Agent], T]) -> T:
@@ -80,7 +93,16 @@ async def list_cases(request: web.Request) -> web.Response:
 
 async def get_case(request: web.Request) -> web.Response:
     service, number = request.app[SERVICE], request.match_info["number"]
-    return web.json_response(await _call(request, lambda s, a: service.get_case(s, a, number)))
+    templates = request.app[TEMPLATES]
+
+    def detail(session: Session, agent: Agent) -> dict[str, Any]:
+        case = service.get_case(session, agent, number)
+        summary = case.get("summary")
+        case["summary_text"] = (summary_text(templates, summary, agent.locale)
+                                if summary else None)
+        return case
+
+    return web.json_response(await _call(request, detail))
 
 
 async def case_action(request: web.Request) -> web.Response:
@@ -94,10 +116,25 @@ async def case_action(request: web.Request) -> web.Response:
         "notes": lambda s, a: service.note(s, a, number, body.get("text")),
         "transfer": lambda s, a: service.transfer(s, a, number, str(body.get("queue") or "")),
         "resolve": lambda s, a: service.resolve(s, a, number),
+        "reopen": lambda s, a: service.reopen(s, a, number),
         "handback": lambda s, a: service.handback(s, a, number),
         "assign": lambda s, a: service.assign(s, a, number, str(body.get("agent") or "")),
     }
     return web.json_response(await _call(request, calls[action]))
+
+
+async def availability(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    wanted = str(body.get("availability") or "")
+
+    def change(session: Session, agent: Agent) -> dict[str, Any]:
+        try:
+            set_availability(session, agent.id, wanted)
+        except PreferenceError as exc:
+            raise BadRequest(str(exc)) from exc
+        return {"agent": agent.name, "availability": wanted}
+
+    return web.json_response(await _call(request, change))
 
 
 async def reports(request: web.Request) -> web.Response:

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from handoff.config.privacy import guard_text
 from handoff.config.templating import environment
-from handoff.desk.summary import render_summary
-from handoff.store.masking import mask_phones_in_text
+from handoff.desk.summary import summary_text
 from handoff.store.models.cases import Case, Notification
 from handoff.store.models.chat import Evidence, Message
 from handoff.store.models.enums import CaseStatus, Direction
@@ -111,8 +111,8 @@ class TopicMirror:
                                   queue=case.queue)
         if not case.summary:
             return _payload(header)
-        return _payload(render_summary(self._texts.templates_dir, case.summary,
-                                       self._texts.locale))
+        return _payload(summary_text(self._texts.templates_dir, case.summary,
+                                     self._texts.locale))
 
     def _evidence(self, session: Session, now: datetime) -> int:
         rows = self._after(session, Evidence, CaseTopic.last_evidence_id, Evidence.case_id)
@@ -133,7 +133,7 @@ class TopicMirror:
             if not message.text.strip():
                 continue  # a photo alone: it arrives as evidence
             customer = session.get(Customer, case.customer_id)
-            text = self._texts.text("customer_message", text=mask_phones_in_text(message.text),
+            text = self._texts.text("customer_message", text=guard_text(message.text),
                                     name=customer.display_name if customer else "")
             self._post(session, topic, f"message:{message.id}", _payload(text), now)
             posted += 1

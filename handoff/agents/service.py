@@ -139,6 +139,24 @@ class AgentService:
         set_awaiting(conversation, case.number)
         return case_row(case, agent.name)
 
+    def reopen(self, session: Session, agent: Agent, number: str) -> dict[str, Any]:
+        """Reopen a resolved case to the agent who reopens it (a customer wrote back elsewhere,
+        or it was resolved by mistake); the conversation comes back to a human."""
+        case = self._visible(session, agent, number)
+        if case.status.is_open:
+            raise Conflict(f"case {number} is still open")
+        now = self._desk.clock.now()
+        conversation = _conversation(session, case)
+        cases.reopen(session, case, conversation_id=conversation.id,
+                     channel=conversation.channel,
+                     due=self._desk.tables.sla.due(case.queue, case.priority, now), now=now,
+                     actor=agent.name, reason="reopened by an agent")
+        set_awaiting(conversation, None)
+        conversation.mode, conversation.case_id = ConversationMode.HUMAN, case.id
+        if agent.role is not AgentRole.TRAINER:
+            assign(session, case, agent, now, agent.name)
+        return case_row(case, assignee_name(session, case))
+
     def handback(self, session: Session, agent: Agent, number: str) -> dict[str, Any]:
         """Give the conversation back to the bot; the case waits for the customer."""
         case = self._workable(session, agent, number)

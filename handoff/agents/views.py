@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.store.masking import mask_phones_in_text
+from handoff.config.privacy import guard_text
 from handoff.store.models.cases import Case, CaseEvent
 from handoff.store.models.chat import Evidence, Message
 from handoff.store.models.people import Agent
@@ -55,7 +55,7 @@ def case_detail(session: Session, case: Case) -> dict[str, Any]:
 def _message(message: Message) -> dict[str, Any]:
     return {"id": message.id, "at": _iso(message.created_at), "direction": str(message.direction),
             "author": str(message.author), "channel": message.channel,
-            "text": mask_phones_in_text(message.text), "attachments": len(message.attachments)}
+            "text": guard_text(message.text), "attachments": len(message.attachments)}
 
 
 def _event(event: CaseEvent) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Who works a case: auto-assignment, race-free claiming, supervisor assignment.
 
-Auto-assignment picks, among active agents of the case's queue whose skills cover the product
-category, the one with the lowest open load under their ``max_load``; otherwise the case waits
-for a claim or a supervisor. Claiming is race-free: exactly one of many concurrent claimers wins.
+Auto-assignment picks, among active, online agents of the case's queue whose skills cover the
+product category, the one with the lowest open load under their ``max_load``; otherwise the case
+waits for a claim or a supervisor.
+Claiming is race-free: exactly one of many concurrent claimers wins.
 On PostgreSQL the row is taken with ``SELECT … FOR UPDATE SKIP LOCKED`` (a loser does not wait
 on the winner's lock); on SQLite the guarded ``UPDATE … WHERE assignee_id IS NULL`` runs under
 the database write lock (``BEGIN IMMEDIATE``). Either way the guarded update is what decides.
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from handoff.desk.cases import add_event, transition
 from handoff.store.models.cases import Case
-from handoff.store.models.enums import AgentRole, CaseStatus
+from handoff.store.models.enums import AgentRole, Availability, CaseStatus
 from handoff.store.models.people import Agent
 
 ANY_SKILL = "*"
@@ -43,7 +44,8 @@ def auto_assign(session: Session, case: Case, now: datetime) -> Agent | None:
     """Give an unassigned case to the least-loaded matching agent under their limit."""
     if case.assignee_id is not None:
         return None
-    candidates = (select(Agent).where(Agent.active.is_(True), Agent.role == AgentRole.AGENT)
+    candidates = (select(Agent).where(Agent.active.is_(True), Agent.role == AgentRole.AGENT,
+                                      Agent.availability == Availability.ONLINE)
                   .order_by(Agent.id))
     if session.get_bind().dialect.name == "postgresql":
         # Lock the candidates before counting loads, so two handoffs at the same moment cannot

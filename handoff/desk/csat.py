@@ -26,6 +26,8 @@ NOT_SOLVED = "not_solved"
 STATE_KEY = "handoff"  # the desk's own corner of Conversation.state
 _RATING = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|分|星|stars?))?\s*$", re.IGNORECASE)
 
+CSAT_ANSWER = "csat"  # Message.nlu["answered_by"] of a rating the desk recorded
+
 
 @dataclass(frozen=True)
 class CsatAnswer:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handoff.config.replies import Replies
 from handoff.config.settings import Settings
 from handoff.desk import cases, contacts
-from handoff.desk.csat import awaiting_case, parse_answer, record_answer
+from handoff.desk.csat import CSAT_ANSWER, awaiting_case, parse_answer, record_answer
 from handoff.desk.handoffs import Handoffs
 from handoff.desk.relay import relay_inbound
 from handoff.desk.tables import DeskTables, load_tables
@@ -63,6 +63,9 @@ class Desk:
         answer = parse_answer(message.text, message.payload, self.tables.not_solved_words)
         if answer is None:
             return None
+        # A rating tap (★★★★★, "5") is an answer to our question, not a message the model
+        # misunderstood: the trainers' review queue skips it.
+        message.nlu = {**(message.nlu or {}), "answered_by": CSAT_ANSWER}
         return record_answer(session, conversation, number, answer, self.replies,
                              self.tables.sla, self.clock.now())
 

@@ -3,8 +3,8 @@
 `IdentifierMasker` applies the configured patterns (training_data/privacy/identifiers.yml,
 loaded by `handoff.config.privacy`) to free text and to JSON values, before anything is written.
 A pattern may carry a check (Luhn, ID check digits) so order numbers, tracking numbers, dates and
-amounts are left alone. `mask_phones_in_text` is the older display-side guard, still applied to
-transcripts and summaries in case of rows written before masking at entry.
+amounts are left alone; spans matched by a configured exclusion (dates, times, amounts) are never
+masked, whatever pattern would otherwise take them.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-# A run of 8–15 digits, allowing the separators people type (spaces, dashes, a leading +).
-_PHONE_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\+?\d(?:[\d\- ]{6,18})\d(?![\dA-Za-z])")
 DIGEST_PREFIX = "digest:"
 
 
@@ -64,12 +62,20 @@ def phone_digest(phone: str, key: str) -> str:
 class IdentifierMasker:
     """Masks every configured identifier in text and in JSON-like values."""
 
-    def __init__(self, patterns: Iterable[IdentifierPattern]) -> None:
+    def __init__(self, patterns: Iterable[IdentifierPattern],
+                 exclusions: Iterable[re.Pattern[str]] = ()) -> None:
         self._patterns = tuple(patterns)
+        self._exclusions = tuple(exclusions)
+
+    def only(self, kind: IdentifierKind) -> IdentifierMasker:
+        """The same masker restricted to one kind (the display guard masks phones only)."""
+        return IdentifierMasker((p for p in self._patterns if p.kind is kind), self._exclusions)
 
     def mask(self, text: str) -> str:
         for pattern in self._patterns:
-            text = pattern.regex.sub(partial(_masked, pattern=pattern), text)
+            # Exclusions are found again on each pass: an earlier pass may have changed the text.
+            kept = tuple(m.span() for regex in self._exclusions for m in regex.finditer(text))
+            text = pattern.regex.sub(partial(_masked, pattern=pattern, kept=kept), text)
         return text
 
     def mask_value(self, value: Any) -> Any:
@@ -83,8 +89,12 @@ class IdentifierMasker:
         return value
 
 
-def _masked(match: re.Match[str], pattern: IdentifierPattern) -> str:
+def _masked(match: re.Match[str], pattern: IdentifierPattern,
+            kept: tuple[tuple[int, int], ...] = ()) -> str:
     raw = match.group(0)
+    start, end = match.span()
+    if any(start < kept_end and kept_start < end for kept_start, kept_end in kept):
+        return raw
     compact = re.sub(r"[\s.()+-]", "", raw)
     if pattern.check and not CHECKS[pattern.check](compact):
         return raw
@@ -125,31 +135,3 @@ def tw_id_ok(value: str) -> bool:
 
 CHECKS: dict[str, Callable[[str], bool]] = {"luhn": luhn_ok, "cn_id": cn_id_ok,
                                              "tw_id": tw_id_ok}
-
-
-def mask_phones_in_text(text: str) -> str:
-    """Mask every phone-like number inside free text (transcripts, summaries, logs).
-
-    Order numbers (10–20 digits, often with a letter prefix) are left alone when they are
-    longer than a phone number or carry a prefix; an 11-digit run starting with 1 (a mainland
-    mobile) or a 10-digit run starting with 09 (a Taiwan mobile) is treated as a phone.
-    """
-    return _PHONE_IN_TEXT.sub(_mask_match, text)
-
-
-def _mask_match(match: re.Match[str]) -> str:
-    raw = match.group(0)
-    digits = phone_digits(raw)
-    if _looks_like_phone(digits, raw):
-        return mask_phone(digits)
-    return raw
-
-
-def _looks_like_phone(digits: str, raw: str) -> bool:
-    if raw.startswith("+"):
-        return 8 <= len(digits) <= 15
-    if len(digits) == 11 and digits.startswith("1"):
-        return True
-    if len(digits) == 10 and digits.startswith("09"):
-        return True
-    return 8 <= len(digits) <= 9

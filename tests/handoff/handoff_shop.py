@@ -19,7 +19,7 @@ from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from handoff.store.masking import mask_phone, phone_digest
 from handoff.store.models.chat import Conversation, Message
-from handoff.store.models.enums import AgentRole, Author, Direction, OrderStatus
+from handoff.store.models.enums import AgentRole, Author, Availability, Direction, OrderStatus
 from handoff.store.models.orders import Order
 from handoff.store.models.people import Agent, Customer
 
@@ -65,9 +65,10 @@ class Shop:
         return order
 
     def agent(self, session: Session, name: str, queues: list[str], skills: list[str] | None = None,
-              role: AgentRole = AgentRole.AGENT, max_load: int = 8) -> Agent:
+              role: AgentRole = AgentRole.AGENT, max_load: int = 8,
+              availability: Availability = Availability.ONLINE) -> Agent:
         agent = Agent(name=name, role=role, queues=queues, skills=skills or [], max_load=max_load,
-                      created_at=self.now())
+                      availability=availability, created_at=self.now())
         session.add(agent)
         session.flush()
         return agent

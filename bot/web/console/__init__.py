@@ -17,13 +17,13 @@ from bot.web.console.auth.sessions import Signer
 from bot.web.console.auth.signin import guard, setup_auth
 from bot.web.console.common import PREFIX, RETRAINER, RUNTIME, SIGNER, ConsoleRuntime
 from bot.web.console.live import setup_live
+from bot.web.console.pages.risk import setup_risk_review
+from bot.web.console.pages.webhooks import setup_webhooks
+from bot.web.console.pages.widget import setup_widget
 from bot.web.console.pages_agent import setup_agent_pages
-from bot.web.console.pages_risk import setup_risk_review
 from bot.web.console.pages_staff import setup_staff
 from bot.web.console.pages_supervisor import setup_supervisor
 from bot.web.console.pages_trainer import setup_trainer
-from bot.web.console.pages_webhooks import setup_webhooks
-from bot.web.console.pages_widget import setup_widget
 from bot.web.console.service import AGENT_SERVICE
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

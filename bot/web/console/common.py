@@ -10,11 +10,12 @@ from aiohttp import web
 from bot.review.jobs import ModelSlot, Retrainer
 from bot.web.console.auth.sessions import ConsoleSession, Signer
 from handoff.agents.service import AgentService
+from handoff.config.i18n import LOCALES, words
 from handoff.config.settings import Settings
 from handoff.config.templating import environment
 from handoff.store.clock import Clock
 from handoff.store.db import Database
-from handoff.store.models import AgentRole
+from handoff.store.models import AgentRole, Availability
 
 PREFIX = "/console"
 
@@ -49,6 +50,8 @@ class Viewer:
     role: AgentRole
     queues: tuple[str, ...]
     session: ConsoleSession
+    locale: str = "en"  # the console's language, chosen per agent (agents.locale)
+    availability: str = "offline"
 
     @property
     def label(self) -> str:
@@ -84,8 +87,9 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
     env = environment(runtime.settings.templates_dir)
     viewer = request.get(VIEWER)
     nonce = viewer.session.nonce if viewer is not None else request.get(PRE_NONCE, "")
+    agent_words = words(runtime.settings.templates_dir, viewer.locale if viewer else "en")
     html = env.get_template(f"console/{template}").render(
-        viewer=viewer,
+        viewer=viewer, w=agent_words, locales=LOCALES, availabilities=list(Availability),
         csrf_token=request.app[SIGNER].csrf_token(nonce) if nonce else "",
         prefix=PREFIX, roles=AgentRole, **context)
     return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)

@@ -5,8 +5,10 @@ failures (with a retry), and the report charts."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import select
@@ -15,8 +17,10 @@ from bot.channels.line.preview import event_preview
 from bot.web.console import charts
 from bot.web.console.common import PREFIX, render, require_role, runtime_of, see_other
 from bot.web.console.floor import daily_reports, overdue_cases, queue_depths, today_report
+from bot.web.console.pages.report import date_range, range_report, report_csv
 from bot.web.console.service import agent_service, as_viewer
 from handoff.agents.reports import build_report, first_response_vs_sla
+from handoff.config.i18n import words
 from handoff.config.tables import load_sla
 from handoff.store.inbox import retry_parked, unfinished
 from handoff.store.models import Agent, AgentRole
@@ -42,12 +46,15 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     require_role(request, *SUPERVISORS)
     runtime = runtime_of(request)
     floor = await asyncio.to_thread(_floor, runtime)
+    today = runtime.clock.now().astimezone(ZoneInfo(runtime.settings.timezone)).date()
+    chosen = date_range(request.query, today)
+    period = await asyncio.to_thread(range_report, runtime, chosen)
     service = agent_service(request)
     rows = await as_viewer(request, lambda s, a: service.list_cases(s, a))
     open_cases = [r for r in rows if r["status"] != "resolved"]
     stamp = int(runtime.clock.now().timestamp())  # new chart URLs when the figures may change
     return render(request, "dashboard.html", title="Dashboard", open_cases=open_cases,
-                  stamp=stamp, chart_names=list(charts.CHARTS), **floor)
+                  stamp=stamp, chart_names=list(charts.CHARTS), **floor, **period)
 
 
 async def assign(request: web.Request) -> web.StreamResponse:
@@ -79,9 +86,13 @@ def _chart(runtime: Any, name: str) -> bytes:
     now, tz = runtime.clock.now(), settings.timezone
     assert settings.sla_file is not None  # filled in by Settings
     targets = load_sla(settings.sla_file)
+    # Chart labels in words, kept in English so the PNG never depends on a CJK font.
+    label = words(settings.templates_dir, "en")
     with runtime.db.session() as session:
-        data = charts.ChartData(daily_reports(session, now, tz),
-                                build_report(session, now - WEEK, now),
+        report = build_report(session, now - WEEK, now)
+        report = replace(report, top_contact_reasons={
+            label.code("intent", k): v for k, v in report.top_contact_reasons.items()})
+        data = charts.ChartData(daily_reports(session, now, tz), report,
                                 first_response_vs_sla(session, now - WEEK, now, targets))
     return charts.CHARTS[name](data)
 
@@ -97,6 +108,7 @@ async def chart(request: web.Request) -> web.StreamResponse:
 
 def setup_supervisor(app: web.Application) -> None:
     app.router.add_get("/dashboard", dashboard)
+    app.router.add_get("/dashboard.csv", report_csv)
     app.router.add_post("/dashboard/assign", assign)
     app.router.add_post("/dashboard/inbox/retry", retry_parked_event)
     app.router.add_get("/charts/{name}.png", chart)

@@ -14,6 +14,7 @@ from handoff.store.models.contacts import Contact
 from handoff.store.models.enums import (
     AgentRole,
     Author,
+    Availability,
     CasePriority,
     CaseStatus,
     ConversationMode,
@@ -27,38 +28,13 @@ from handoff.store.models.inbox import ChannelInboxEntry
 from handoff.store.models.orders import Order
 from handoff.store.models.people import Agent, Customer, CustomerLink, ProcessedEvent, Queue
 from handoff.store.models.topics import CaseTopic
+from handoff.store.models.workspace import CannedReply
 
 __all__ = [
-    "Agent",
-    "AgentAuditEntry",
-    "AgentRole",
-    "AgentSession",
-    "AuditTrailViolation",
-    "Author",
-    "Base",
-    "Case",
-    "CaseEvent",
-    "CasePriority",
-    "CaseSerial",
-    "CaseStatus",
-    "CaseTopic",
-    "ChannelInboxEntry",
-    "Contact",
-    "Conversation",
-    "ConversationMode",
-    "Customer",
-    "CustomerLink",
-    "DeliveryMethod",
-    "Direction",
-    "Evidence",
-    "EvidenceKind",
-    "Message",
-    "Notification",
-    "Order",
-    "OrderStatus",
-    "OutboxMessage",
-    "OutboxStatus",
-    "ProcessedEvent",
-    "Queue",
-    "SignInThrottle",
+    "Agent", "AgentAuditEntry", "AgentRole", "AgentSession", "AuditTrailViolation", "Author",
+    "Availability", "Base", "CannedReply", "Case", "CaseEvent",
+    "CasePriority", "CaseSerial", "CaseStatus", "CaseTopic", "ChannelInboxEntry", "Contact",
+    "Conversation", "ConversationMode", "Customer", "CustomerLink", "DeliveryMethod",
+    "Direction", "Evidence", "EvidenceKind", "Message", "Notification", "Order",
+    "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue", "SignInThrottle",
 ]

@@ -75,6 +75,14 @@ class AgentRole(StrEnum):
     TRAINER = "trainer"
 
 
+class Availability(StrEnum):
+    """Whether an agent takes new cases: auto-assignment picks only online agents."""
+
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
 class EvidenceKind(StrEnum):
     """The three photos the SOP asks for, plus anything else the customer sends."""
 

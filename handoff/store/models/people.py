@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from handoff.store.models.base import Base, enum_column
-from handoff.store.models.enums import AgentRole
+from handoff.store.models.enums import AgentRole, Availability
 
 
 def _new_person_id() -> str:
@@ -63,7 +63,8 @@ class Agent(Base):
     queues: Mapped[list[Any]] = mapped_column(default=list)
     skills: Mapped[list[Any]] = mapped_column(default=list)
     max_load: Mapped[int] = mapped_column(default=8)
-    locale: Mapped[str] = mapped_column(String(16), default="zh-Hans")
+    locale: Mapped[str] = mapped_column(String(16), default="zh-Hans")  # the console's language
+    availability: Mapped[Availability] = enum_column(Availability, default=Availability.OFFLINE)
     password_hash: Mapped[str | None] = mapped_column(String(256))
     token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     # Who they are in the Telegram agent group (``aftersales agents link-telegram``).

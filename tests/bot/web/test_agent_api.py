@@ -148,9 +148,13 @@ async def test_supervisor_assigns_and_agent_transfers_and_resolves_with_csat(
 async def test_transfer_to_another_queue_frees_the_case(api: Api, shop: Shop, desk: Desk) -> None:
     tokens, number = _tokens_and_case(shop, desk)
     await api.call("POST", f"/api/cases/{number}/claim", tokens["lin"])
+    assert (await api.call("POST", "/api/me/availability", tokens["l3guy"],
+                           {"availability": "busy"}))[0] == 400
+    assert (await api.call("POST", "/api/me/availability", tokens["l3guy"],
+                           {"availability": "online"}))[0] == 200
     status, case = await api.call("POST", f"/api/cases/{number}/transfer", tokens["lin"],
                                   {"queue": "L3"})
-    # the L3 agent with the lowest load gets it at once
+    # the online L3 agent with the lowest load gets it at once
     assert status == 200 and (case["queue"], case["assignee"]) == ("L3", "l3guy")
     assert (await api.call("POST", f"/api/cases/{number}/messages", tokens["lin"],
                            {"text": "还在吗"}))[0] == 403
@@ -166,3 +170,18 @@ async def test_reports_are_for_supervisors(api: Api, shop: Shop, desk: Desk) -> 
         "GET", "/api/reports?since=2026-11-01&until=2026-11-30", tokens["boss"])
     assert status == 200 and report["cases_opened"] == 1
     assert report["handoff_reasons"] == {"refund_over_limit": 1}
+
+
+async def test_a_resolved_case_is_reopened_to_the_agent_and_its_summary_reads_in_words(
+        api: Api, shop: Shop, desk: Desk) -> None:
+    tokens, number = _tokens_and_case(shop, desk)
+    await api.call("POST", f"/api/cases/{number}/claim", tokens["lin"])
+    assert (await api.call("POST", f"/api/cases/{number}/reopen", tokens["lin"]))[0] == 409
+    await api.call("POST", f"/api/cases/{number}/resolve", tokens["lin"])
+    status, case = await api.call("POST", f"/api/cases/{number}/reopen", tokens["chen"])
+    assert status == 200 and (case["status"], case["assignee"]) == ("in_progress", "chen")
+    assert case["reopen_count"] == 1
+    status, detail = await api.call("GET", f"/api/cases/{number}", tokens["chen"])
+    assert detail["summary"]["rule"] == "refund_over_limit"
+    assert "退款金额超出机器人可审批额度" in detail["summary_text"]  # chen reads zh-Hans
+    assert "refund_over_limit" not in detail["summary_text"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.review.queue import pending_items
 from handoff.agents.service import AgentService
 from handoff.desk.cases import InvalidTransition, transition
 from handoff.desk.desk import Desk
@@ -164,3 +165,17 @@ def test_rating_button_as_the_engine_stores_it_is_recorded(shop: Shop, desk: Des
         assert desk.intercept(s, conv, message, None)
         case = s.get(Case, case_id)
         assert case is not None and case.csat == 2
+
+
+def test_a_rating_tap_never_lands_in_the_trainers_review_queue(shop: Shop, desk: Desk) -> None:
+    conv_id, _, _ = _resolved_by_agent(shop, desk)
+    with shop.db.session() as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        tap = shop.says(s, conv, "★★★★★", intent="inform", confidence=0.12)
+        assert desk.intercept(s, conv, tap, None)
+        unsure = shop.says(s, conv, "那发票呢", intent="inform", confidence=0.12)
+        items = pending_items(s, threshold=0.5, fallback_intent="nlu_fallback", reviewed=())
+    texts = [item.text for item in items]
+    assert "★★★★★" not in texts and "那发票呢" in texts
+    assert unsure.id in [item.message_id for item in items]

@@ -38,6 +38,7 @@ from bot.web.console.common import (
 )
 from handoff.agents.credentials import sign_out_everywhere
 from handoff.agents.sessions import SessionLimits, end_session, live_session, open_session
+from handoff.config.i18n import supported
 from handoff.config.settings import Settings
 from handoff.store.models import Agent, AgentRole
 
@@ -89,7 +90,8 @@ async def _load_viewer(request: web.Request) -> str | None:
 
 def _viewer(agent: Agent, session: ConsoleSession) -> Viewer:
     return Viewer(agent.id, agent.name, agent.display_name, AgentRole(agent.role),
-                  tuple(str(q) for q in agent.queues or ()), session)
+                  tuple(str(q) for q in agent.queues or ()), session,
+                  supported(agent.locale), str(agent.availability))
 
 
 async def signin_page(request: web.Request) -> web.StreamResponse:

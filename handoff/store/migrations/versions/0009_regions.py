@@ -1,7 +1,7 @@
 """orders: delivery method, pickup store, pickup deadline and pickup code (regions)
 
 Revision ID: 0009_regions
-Revises: 0006
+Revises: 0008_workspace
 Create Date: 2026-12-03 06:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from handoff.store.models import types as store_types
 
 revision = "0009_regions"
-down_revision = "0006"
+down_revision = "0008_workspace"
 branch_labels = None
 depends_on = None
 

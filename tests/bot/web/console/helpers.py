@@ -18,7 +18,7 @@ from handoff.config.settings import Settings
 from handoff.desk.desk import Desk
 from handoff.store.clock import Clock
 from handoff.store.db import Database
-from handoff.store.models import Agent, AgentRole
+from handoff.store.models import Agent, AgentRole, Availability
 from nlu import NluModel
 
 PASSWORD = "correct horse battery staple"
@@ -63,11 +63,13 @@ async def sign_in(http: aiohttp.ClientSession, base: str, name: str, password: s
 
 
 def add_agent(db: Database, name: str, role: AgentRole, queues: list[str], at: datetime,
-              password: str = PASSWORD, skills: list[str] | None = None) -> int:
+              password: str = PASSWORD, skills: list[str] | None = None,
+              locale: str = "en") -> int:
     """An active agent who can sign in to the console with ``password``."""
     with db.session() as session:
         agent = Agent(name=name, display_name=name.title(), role=role, queues=queues,
-                      skills=skills or [], password_hash=hash_password(password), created_at=at)
+                      skills=skills or [], password_hash=hash_password(password),
+                      availability=Availability.ONLINE, locale=locale, created_at=at)
         session.add(agent)
         session.flush()
         return agent.id

@@ -145,7 +145,7 @@ async def test_agent_works_a_handed_off_case_end_to_end_while_the_dashboard_foll
     claim = agent.get_by_role("button", name="Claim")
     if await claim.count():  # auto-assignment may already have given the case to amy
         await claim.click()
-    await expect(agent.locator("#case-head")).to_contain_text("owner amy")
+    await expect(agent.locator("#case-head")).to_contain_text("Assignee amy")
     await agent.get_by_label("Reply to the customer").fill("Hello, this is Amy. I am on it.")
     await agent.get_by_role("button", name="Send reply").click()
     await expect(agent.locator(".turn-agent", has_text="I am on it")).to_be_visible()
@@ -154,7 +154,7 @@ async def test_agent_works_a_handed_off_case_end_to_end_while_the_dashboard_foll
     assert "Hello, this is Amy. I am on it." in replies
 
     await agent.get_by_role("button", name="Resolve").click()
-    await expect(agent.locator("[data-case-status]")).to_have_text("resolved")
+    await expect(agent.locator("[data-case-status]")).to_have_text("Resolved")
     assert dialogs == []
 
     await expect(supervisor.locator("[data-figure=cases_opened]")).not_to_have_text(

@@ -1,26 +1,19 @@
-"""The warm-handoff summary: everything the agent needs so the customer never repeats the story.
-
-Built once per handoff as JSON (stored on the case, served by the API) and rendered per agent
-locale from templates/summary/case_summary.{txt,html} with the words of
-templates/summary/labels.yml. Every string passes through
-phone masking: the summary never shows a full phone number.
+"""The warm-handoff facts: the machine-readable JSON built once per handoff, stored on the case
+and served by the API. Every string passes through the phone guard: the summary never shows a
+full phone number. `readable` turns these facts into sentences; `render` lays them out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.config.templating import environment
-from handoff.config.yamlfile import load_yaml
+from handoff.config.privacy import guard_text
 from handoff.ports import BotFindings
-from handoff.store.masking import mask_phones_in_text
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation, Evidence, Message
 from handoff.store.models.enums import Direction
@@ -67,7 +60,7 @@ def build_summary(session: Session, inputs: SummaryInputs, last_n: int) -> dict[
 def masked(value: Any) -> Any:
     """``value`` with every phone-like number in every string masked."""
     if isinstance(value, str):
-        return mask_phones_in_text(value)
+        return guard_text(value)
     if isinstance(value, Mapping):
         return {k: masked(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -75,35 +68,30 @@ def masked(value: Any) -> Any:
     return value
 
 
-def render_summary(templates_dir: Path, summary: Mapping[str, Any], locale: str,
-                   fmt: str = "txt") -> str:
-    """The summary as text (chat, CLI) or HTML (console), in the agent's locale."""
-    labels = summary_labels(templates_dir)
-    if locale not in labels:
-        raise ValueError(f"no summary labels for locale {locale!r}")
-    template = environment(templates_dir).get_template(f"summary/case_summary.{fmt}")
-    next_step = summary.get("next_step") or {}
-    step = next_step.get(locale) or next(iter(next_step.values()), "")
-    return template.render(s=summary, t=labels[locale], next_step=step).strip()
-
-
-@cache
-def summary_labels(templates_dir: Path) -> dict[str, dict[str, str]]:
-    """The summary's field labels per locale (templates/summary/labels.yml)."""
-    return dict(load_yaml(templates_dir / "summary" / "labels.yml"))
-
-
 def _customer(session: Session, inputs: SummaryInputs, case: Case) -> dict[str, Any]:
     customer = inputs.customer
     previous = session.scalars(select(Case.number).where(
         Case.person_id == case.person_id, Case.id != case.id).order_by(Case.id)).all()
     return {
-        "name": customer.display_name, "phone_masked": customer.phone_masked or "",
+        "name": customer.display_name,
+        "phone_masked": customer.phone_masked or _order_phone(session, case.order_id),
+        # The chat may carry no display name; the order knows who bought it.
+        "order_name": _order_name(session, case.order_id),
         "channel": inputs.conversation.channel,
         "language": inputs.conversation.locale or customer.language or "",
         "member_level": customer.member_level or "", "vip": inputs.vip,
         "previous_cases": list(previous),
     }
+
+
+def _order_name(session: Session, order_id: str | None) -> str:
+    order = session.get(Order, order_id) if order_id else None
+    return order.customer_name if order is not None else ""
+
+
+def _order_phone(session: Session, order_id: str | None) -> str:
+    order = session.get(Order, order_id) if order_id else None
+    return order.phone_masked if order is not None else ""
 
 
 def _order(session: Session, order_id: str | None) -> dict[str, Any] | None:
