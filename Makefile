@@ -30,5 +30,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The turn benchmark (figures, not a test): e.g. make bench BENCH_ARGS="--customers 16".
+BENCH_ARGS ?= --customers 16 --messages 50
+bench: $(STAMP)
+	$(BIN)/aftersales bench turns $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache
