@@ -10,8 +10,8 @@ import click
 
 from bot.commands import open_database, settings_of
 from bot.commands.agents import agents as agents_group
-from bot.commands.bench import bench as bench_group
 from bot.commands.agents import sweep as sweep_command
+from bot.commands.bench import bench as bench_group
 from bot.commands.conversations import test_group
 from bot.commands.credentials import COMMANDS as CREDENTIAL_COMMANDS
 from bot.commands.inbox import inbox as inbox_group

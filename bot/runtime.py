@@ -31,6 +31,7 @@ from handoff.desk.desk import Desk
 from handoff.desk.sweeper import Sweeper
 from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
+from handoff.store.leases import Leases
 from handoff.store.masking import IdentifierMasker
 from handoff.store.orders import DbOrderProvider, OrderProvider
 from handoff.store.outbox import OutboxWorker
@@ -60,6 +61,7 @@ class Runtime:
     outbox: OutboxWorker
     orders: OrderProviderFactory
     masker: IdentifierMasker  # personal identifiers masked before anything is stored
+    leases: Leases  # which singleton jobs this process runs (PostgreSQL advisory locks)
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None, *,
@@ -87,6 +89,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         outbox=OutboxWorker(db, clock),
         orders=lambda session: DbOrderProvider(session, key),
         masker=load_masker(settings.identifiers_file),
+        leases=Leases(db),
     )
 
 

@@ -62,7 +62,7 @@ async def send(client: aiohttp.ClientSession, chat: Conversation, turn: Turn,
         async with client.post(url, headers=headers, **_body(fields, turn)) as answer:
             body = await answer.json(content_type=None)
             if answer.status != 200:
-                tally.error(f"HTTP {answer.status}")
+                tally.error(f"HTTP {answer.status} {str(body.get('error', ''))[:60]}".strip())
                 return
     except (TimeoutError, aiohttp.ClientError) as exc:
         tally.error(type(exc).__name__)

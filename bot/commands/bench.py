@@ -66,6 +66,9 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
             rss = group.peak_rss_mb()
         click.echo(render(label=f"{label}, {run.url.split(':', 1)[0]}", tally=tally,
                           seconds=seconds, delays=outbox_delays(run.url), rss_mb=rss))
+        if tally.errors:  # the servers' own account of what failed
+            log = (Path(tmp) / "server.log").read_text(errors="replace").splitlines()
+            click.echo("\n".join(["server log (last lines):", *log[-150:]]), err=True)
 
 
 class _LocalRun:

@@ -201,6 +201,7 @@ class AgentService:
         case = session.scalars(select(Case).where(Case.number == number)).first()
         if case is None:
             raise NotFound(f"no case {number}")
+        _lock(session, case)
         if not _is_supervisor(agent) and case.queue not in agent.queues:
             raise Forbidden(f"case {number} is in queue {case.queue}, not one of yours")
         return case
@@ -244,6 +245,14 @@ def _taken(session: Session, case: Case) -> str:
     owner = assignee_name(session, case) if case.assignee_id is not None else None
     return (f"case {case.number} is claimed by {owner}" if owner
             else f"case {case.number} is already taken")
+
+
+def _lock(session: Session, case: Case) -> None:
+    """Lock the case's conversation, then the case (PostgreSQL; SQLite serialises writers):
+    the order a customer's turn takes them in, so an agent action and a turn queue behind each
+    other instead of deadlocking."""
+    session.get(Conversation, case.conversation_id, with_for_update=True)
+    session.refresh(case, with_for_update=True)
 
 
 def _is_supervisor(agent: Agent) -> bool:

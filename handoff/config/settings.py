@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     repeat_contact_window_days: int = 30  # contacts older than this no longer count
     reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
     summary_last_messages: int = 8
+    lease_retry_seconds: float = 2.0  # singleton jobs: how soon another worker takes over
     sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
     retention_days: int = 365  # `aftersales privacy purge` keeps finished conversations this long
     inbox_max_failures: int = 10  # a webhook event failing this often is parked (not outages)

@@ -49,7 +49,7 @@ class Case(Base):
     # instead of applying a second resolve, claim or transfer.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 class CaseEvent(Base):
