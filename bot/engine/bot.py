@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.actions.context import Turn, engine_turn
 from bot.engine.reading import read_turn, second_request
