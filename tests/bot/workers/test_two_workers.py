@@ -4,6 +4,7 @@ answered once, every handoff message and CSAT prompt is sent once, no case chang
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
