@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     database_url: str = Field("", validation_alias=_alias("DATABASE_URL"))
     var_dir: Path = Path("var")
     sqlite_busy_timeout_ms: int = 15_000
+    # Evidence photos: every worker reads them, so with --workers on several machines this is a
+    # shared mount (NFS, a volume); default var/evidence (one machine, one var/).
+    evidence_root: Path | None = Field(
+        None, validation_alias=AliasChoices("AFTERSALES_EVIDENCE_DIR", "evidence_root"))
 
     # -- data folders ----------------------------------------------------------------------
     training_data_dir: Path = Field(default_factory=default_training_data_dir)
@@ -172,7 +176,8 @@ class Settings(BaseSettings):
 
     @property
     def evidence_dir(self) -> Path:
-        return self.var_dir / "evidence"
+        """Where evidence photos live (``AFTERSALES_EVIDENCE_DIR``, default var/evidence)."""
+        return self.evidence_root or self.var_dir / "evidence"
 
     @classmethod
     def settings_customise_sources(
