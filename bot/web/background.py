@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.runtime import Runtime
+from bot.workers.models import ModelFollower
 from bot.workers.singleton import singleton
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,10 @@ def background_jobs(runtime: Runtime) -> list[CleanupContext]:
     """Cleanup contexts for the app: the outbox worker (every worker: rows are leased with
     SKIP LOCKED), and the sweeper unless disabled (one worker: under the "sweeper" lease)."""
     jobs = [_task(runtime.outbox.run, "outbox")]
+    follow = runtime.settings.model_follow_seconds
+    if follow > 0:  # every worker: each holds its own copy of the model
+        follower = ModelFollower(runtime.db, runtime.models, runtime.settings.nlu_model_path)
+        jobs.append(_task(lambda: follower.run(follow), "model-follower"))
     interval = runtime.settings.sweep_interval_seconds
     if interval > 0:
         sweeper = _task(lambda: _sweep_forever(runtime, interval), "sweeper")

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     repeat_contact_window_days: int = 30  # contacts older than this no longer count
     reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
     summary_last_messages: int = 8
+    model_follow_seconds: float = 2.0  # each worker swaps to a newly deployed model this fast
     lease_retry_seconds: float = 2.0  # singleton jobs: how soon another worker takes over
     sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
     retention_days: int = 365  # `aftersales privacy purge` keeps finished conversations this long

@@ -11,6 +11,7 @@ from handoff.store.models.cases import (
 )
 from handoff.store.models.chat import Conversation, Evidence, Message, OutboxMessage
 from handoff.store.models.contacts import Contact
+from handoff.store.models.deployments import ModelDeployment
 from handoff.store.models.enums import (
     AgentRole,
     Author,
@@ -28,10 +29,36 @@ from handoff.store.models.people import Agent, Customer, CustomerLink, Processed
 from handoff.store.models.topics import CaseTopic
 
 __all__ = [
-    "Agent", "AgentAuditEntry", "AgentRole", "AgentSession", "AuditTrailViolation", "Author",
-    "Base", "Case", "CaseEvent",
-    "CasePriority", "CaseSerial", "CaseStatus", "CaseTopic", "ChannelInboxEntry", "Contact",
-    "Conversation", "ConversationMode", "Customer",
-    "CustomerLink", "Direction", "Evidence", "EvidenceKind", "Message", "Notification", "Order",
-    "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue", "SignInThrottle",
+    "Agent",
+    "AgentAuditEntry",
+    "AgentRole",
+    "AgentSession",
+    "AuditTrailViolation",
+    "Author",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "CasePriority",
+    "CaseSerial",
+    "CaseStatus",
+    "CaseTopic",
+    "ChannelInboxEntry",
+    "Contact",
+    "Conversation",
+    "ConversationMode",
+    "Customer",
+    "CustomerLink",
+    "Direction",
+    "Evidence",
+    "EvidenceKind",
+    "Message",
+    "ModelDeployment",
+    "Notification",
+    "Order",
+    "OrderStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ProcessedEvent",
+    "Queue",
+    "SignInThrottle",
 ]
