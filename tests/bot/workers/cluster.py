@@ -18,7 +18,13 @@ from handoff.store.db import Database
 from handoff.store.leases import lease_key
 from handoff.store.models import Conversation, Customer, Direction, Message
 
-FAST = {"AFTERSALES_SWEEP_INTERVAL_SECONDS": "0.3", "AFTERSALES_LEASE_RETRY_SECONDS": "0.5"}
+FAST = {"AFTERSALES_SWEEP_INTERVAL_SECONDS": "0.3", "AFTERSALES_LEASE_RETRY_SECONDS": "0.5",
+        "AFTERSALES_MODEL_FOLLOW_SECONDS": "0.5"}
+
+
+def trained_at(worker: ServerGroup) -> str:
+    """The model the worker serves, as its /readyz names it."""
+    return str(requests.get(f"{worker.url}/readyz", timeout=10).json()["model"]["trained_at"])
 
 
 @dataclass

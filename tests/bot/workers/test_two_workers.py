@@ -1,5 +1,5 @@
 """Two worker processes on one PostgreSQL: customers spread over both, L1 flows timing out,
-concurrent resolves, and a worker killed with SIGKILL mid-burst. Every customer message is
+concurrent resolves, a model deploy, and a worker killed with SIGKILL mid-burst. Every customer message is
 answered once, every handoff message and CSAT prompt is sent once, no case changes twice."""
 
 from __future__ import annotations
@@ -7,18 +7,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
 from bot.bench.servers import ServerGroup, prepare_database, serve
+from bot.workers.models import record_deployment
 from handoff.config.settings import Settings
 from handoff.store.db import Database
 from handoff.store.models import Base, CaseEvent
@@ -31,8 +34,10 @@ from tests.bot.workers.cluster import (
     inbound_count,
     lease_holders,
     outbound_texts,
+    trained_at,
     wait_for,
 )
+from tests.bot.workers.test_model_follow import deploy_new_model
 
 pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
 
@@ -46,6 +51,7 @@ class Cluster:
     b: ServerGroup
     token: str  # the demo supervisor's
     db: Database
+    model: Path  # the model file both workers serve
 
 
 @pytest.fixture
@@ -55,17 +61,20 @@ def cluster(postgres_url: str, nlu_model_path: Path, tmp_path: Path) -> Iterator
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     token = prepare_database(Settings(database_url=postgres_url, var_dir=tmp_path))
+    model = tmp_path / "models" / "intent_model.npz"
+    model.parent.mkdir()
+    shutil.copy(nlu_model_path, model)
     env = {**FAST, "DATABASE_URL": postgres_url, "AFTERSALES_VAR_DIR": str(tmp_path),
-           "AFTERSALES_NLU_MODEL": str(nlu_model_path)}
+           "AFTERSALES_NLU_MODEL": str(model)}
     with ExitStack() as stack:
         a = stack.enter_context(serve(env, 1, tmp_path / "a.log"))
         wait_for(lambda: lease_holders(db, "sweeper") == 1, 10, "worker A takes the sweeper")
         b = stack.enter_context(serve(env, 1, tmp_path / "b.log"))
-        yield Cluster(a, b, token, db)
+        yield Cluster(a, b, token, db, model)
     db.dispose()
 
 
-def test_two_workers_answer_each_message_once_and_hand_off_and_resolve_each_case_once(
+def test_two_workers_answer_once_hand_off_once_resolve_once_and_serve_the_deployed_model(
         cluster: Cluster) -> None:
     workers = (cluster.a, cluster.b)
     waiting = [WebCustomer() for _ in range(6)]
@@ -92,6 +101,12 @@ def test_two_workers_answer_each_message_once_and_hand_off_and_resolve_each_case
         assert len(texts) == len(set(texts)), texts  # no handoff message, no CSAT prompt twice
         assert inbound_count(cluster.db, customer.user_id) == len(customer.sent)
     assert _resolutions(cluster.db) == len(numbers)
+
+    # A trainer deploys a model through one worker: both serve it within seconds.
+    deploy_new_model(cluster.model, "2099-01-01T00:00:00+00:00")
+    record_deployment(cluster.db, cluster.model, datetime.now(UTC))
+    wait_for(lambda: {trained_at(cluster.a), trained_at(cluster.b)} ==
+             {"2099-01-01T00:00:00+00:00"}, 15, "both workers serve the deployed model")
 
 
 def test_a_killed_worker_loses_no_message_and_the_other_takes_its_jobs(
