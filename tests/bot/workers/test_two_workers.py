@@ -1,6 +1,7 @@
 """Two worker processes on one PostgreSQL: customers spread over both, L1 flows timing out,
-concurrent resolves, a model deploy, and a worker killed with SIGKILL mid-burst. Every customer message is
-answered once, every handoff message and CSAT prompt is sent once, no case changes twice."""
+concurrent resolves, a model deploy, and a worker killed with SIGKILL mid-burst. Every customer
+message is answered once, every handoff message and CSAT prompt is sent once, no case changes
+twice."""
 
 from __future__ import annotations
 
