@@ -9,6 +9,8 @@ their outbox rows. Any error rolls everything back, so a redelivery starts over 
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -70,7 +72,8 @@ def _fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-_CAS_ATTEMPTS = 3  # a turn that loses a compare-and-set on its case runs again, this often
+_CAS_ATTEMPTS = 6  # a turn that loses a compare-and-set or a deadlock runs again, this often
+_CAS_BACKOFF_SECONDS = 0.02
 
 
 def _lost_race(exc: Exception) -> bool:
@@ -93,7 +96,7 @@ class Bot:
             # The web chat refuses longer text (413); a platform cannot be refused, so its text
             # is cut: understanding 100,000 characters would hold the turn for minutes.
             message = replace(message, text=message.text[:limit])
-        for _ in range(_CAS_ATTEMPTS - 1):
+        for attempt in range(_CAS_ATTEMPTS - 1):
             try:
                 return self._once(message)
             except (StaleDataError, OperationalError) as exc:
@@ -102,6 +105,8 @@ class Bot:
                 # on the case as it is now.
                 if not _lost_race(exc):
                     raise
+                # Apart, so two turns that deadlocked do not meet again at once.
+                time.sleep(random.uniform(0, _CAS_BACKOFF_SECONDS * (attempt + 1)))
         return self._once(message)
 
     def _once(self, message: InboundMessage) -> list[OutboundMessage]:
