@@ -50,5 +50,10 @@ rasa-venv:
 test-rasa: $(STAMP)
 	RASA_BIN=$(abspath $(RASA_VENV))/bin/rasa $(BIN)/python -m pytest -m rasa -p no:cacheprovider tests/bot/rasa
 
+# The turn benchmark (figures, not a test): e.g. make bench BENCH_ARGS="--customers 16".
+BENCH_ARGS ?= --customers 16 --messages 50
+bench: $(STAMP)
+	$(BIN)/aftersales bench turns $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache

@@ -11,6 +11,7 @@ import click
 from bot.commands import open_database, settings_of
 from bot.commands.agents import agents as agents_group
 from bot.commands.agents import sweep as sweep_command
+from bot.commands.bench import bench as bench_group
 from bot.commands.conversations import test_group
 from bot.commands.credentials import COMMANDS as CREDENTIAL_COMMANDS
 from bot.commands.inbox import inbox as inbox_group
@@ -186,6 +187,7 @@ cli.add_command(sweep_command)
 cli.add_command(inbox_group)
 cli.add_command(test_group)
 cli.add_command(shell_command)
+cli.add_command(bench_group)
 nlu_group.add_command(nlu_review)
 
 

@@ -35,6 +35,7 @@ from handoff.integrations.webhooks.emitter import WebhookEmitter
 from handoff.integrations.webhooks.sender import WebhookSender
 from handoff.store.clock import Clock, SystemClock
 from handoff.store.db import Database
+from handoff.store.leases import Leases
 from handoff.store.masking import IdentifierMasker
 from handoff.store.outbox import OutboxWorker
 
@@ -63,6 +64,7 @@ class Runtime:
     masker: IdentifierMasker  # personal identifiers masked before anything is stored
     regions: RegionTable  # mainland / Taiwan / Hong Kong signals and template overlays
     unclaimed: UnclaimedRule  # a pickup parcel past its deadline goes back to the shop
+    leases: Leases  # which singleton jobs this process runs (PostgreSQL advisory locks)
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None, *,
@@ -94,6 +96,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         masker=load_masker(settings.identifiers_file),
         regions=load_regions(settings.policy_file.parent / "regions.yml"),
         unclaimed=load_unclaimed_rule(settings.policy_file),
+        leases=Leases(db),
     )
 
 

@@ -14,12 +14,13 @@ from handoff.config.settings import DEFAULT_SECRET, Settings
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def run_server(settings: Settings, host: str, port: int) -> None:
+def run_server(settings: Settings, host: str, port: int, *, reuse_port: bool = False) -> None:
     """Build the runtime and serve until interrupted."""
     from bot.runtime import build_runtime
     from bot.web.app import create_app
 
-    check_port(host, port)
+    if not reuse_port:
+        check_port(host, port)
     if not settings.nlu_model_path.exists():
         raise click.ClickException(
             f"no NLU model at {settings.nlu_model_path}: run `aftersales nlu train` first")
@@ -33,7 +34,8 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     try:
         # access_log=None: aiohttp's line prints the query string (web chat tokens travel
         # there); the app logs its own line per request (bot.web.observe).
-        web.run_app(app, host=host, port=port, print=None, access_log=None)
+        web.run_app(app, host=host, port=port, print=None, access_log=None,
+                    reuse_port=reuse_port or None)
     except OSError as exc:  # taken between the check and the bind
         if exc.errno != errno.EADDRINUSE:
             raise
@@ -70,8 +72,21 @@ def refuse_default_secret(settings: Settings, host: str) -> None:
 @click.command()
 @click.option("--host", default=None, help="Address to listen on (default: settings.host).")
 @click.option("--port", type=int, default=None, help="Port (default: settings.port).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes sharing the port (more than one needs PostgreSQL).")
+@click.option("--reuse-port", is_flag=True, hidden=True,
+              help="Bind with SO_REUSEPORT (how each of --workers' processes binds).")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int,
+          reuse_port: bool) -> None:
     """Serve the web chat, the model/parse API and the other web routes."""
+    from bot.workers.supervisor import refuse_sqlite, run_workers
+
     settings = settings_of(ctx)
-    run_server(settings, host or settings.host, port or settings.port)
+    host, port = host or settings.host, port or settings.port
+    refuse_sqlite(settings.database_url, workers)
+    if workers > 1:
+        check_port(host, port)
+        refuse_default_secret(settings, host)
+        ctx.exit(run_workers(host, port, workers))
+    run_server(settings, host, port, reuse_port=reuse_port)

@@ -9,11 +9,14 @@ their outbox rows. Any error rolls everything back, so a redelivery starts over 
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.actions.context import Turn, engine_turn
 from bot.engine.faq_turn import faq_take_over
@@ -71,6 +74,16 @@ def _fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+_CAS_ATTEMPTS = 6  # a turn that loses a compare-and-set or a deadlock runs again, this often
+_CAS_BACKOFF_SECONDS = 0.02
+
+
+def _lost_race(exc: Exception) -> bool:
+    """A compare-and-set lost, a deadlock broken (40P01) or a serialisation failure (40001)."""
+    return isinstance(exc, StaleDataError) or getattr(
+        getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
+
+
 class Bot:
     """The dialogue engine over a `Runtime`. Synchronous: channels call it in a thread."""
 
@@ -85,6 +98,20 @@ class Bot:
             # The web chat refuses longer text (413); a platform cannot be refused, so its text
             # is cut: understanding 100,000 characters would hold the turn for minutes.
             message = replace(message, text=message.text[:limit])
+        for attempt in range(_CAS_ATTEMPTS - 1):
+            try:
+                return self._once(message)
+            except (StaleDataError, OperationalError) as exc:
+                # An agent (in another worker) changed this conversation's case while the turn
+                # ran, or PostgreSQL broke a deadlock: the whole turn rolled back; run it again
+                # on the case as it is now.
+                if not _lost_race(exc):
+                    raise
+                # Apart, so two turns that deadlocked do not meet again at once.
+                time.sleep(random.uniform(0, _CAS_BACKOFF_SECONDS * (attempt + 1)))
+        return self._once(message)
+
+    def _once(self, message: InboundMessage) -> list[OutboundMessage]:
         try:
             with self.runtime.db.session() as session:
                 return self._handle(session, message)

@@ -8,6 +8,8 @@ stop with the app.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 
 from bot.channels.email.setup import email_mount
@@ -27,6 +29,7 @@ from bot.web.health import METRICS, setup_health
 from bot.web.keys import BOT, RUNTIME
 from bot.web.nlu_api import setup_nlu_api
 from bot.web.observe import Metrics, metered, observed
+from bot.workers.singleton import singleton
 
 _FORM_OVERHEAD = 64 * 1024  # multipart headers and text fields around the photo
 
@@ -48,8 +51,12 @@ def create_app(runtime: Runtime) -> web.Application:
     app[RUNTIME], app[BOT], app[METRICS] = runtime, engine, metrics
     setup_health(app)
     handle = metered(engine.handle, metrics)
-    for mount in (webchat_mount(runtime, handle), telegram_mount(runtime, handle),
-                  line_mount(runtime, handle), email_mount(runtime)):
+    telegram = telegram_mount(runtime, handle)
+    if telegram is not None:  # long polling and the agent-group topics: one worker runs them
+        telegram = replace(telegram, lifespans=(singleton(
+            runtime.leases, "telegram", settings.lease_retry_seconds, telegram.lifespans),))
+    for mount in (webchat_mount(runtime, handle), telegram, line_mount(runtime, handle),
+                  email_mount(runtime)):
         if mount is not None:
             mount.install(app)
     setup_nlu_api(app, runtime)

@@ -37,7 +37,8 @@ async def readyz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     report: dict[str, Any] = {
         "database": await asyncio.to_thread(_database, runtime),
-        "model": {"loaded": runtime.models.model is not None},
+        "model": {"loaded": runtime.models.model is not None,
+                  "trained_at": str(runtime.models.model.metadata.get("trained_at", ""))},
         "channels": {h.name: h.to_dict() for h in request.app.get(CHANNEL_HEALTH, [])},
     }
     if report["database"]["reachable"]:

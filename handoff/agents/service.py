@@ -9,10 +9,13 @@ reassigned; supervisors see every queue and may assign. A missing or wrong token
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from handoff.agents.auth import agent_by_token
 from handoff.agents.views import assignee_name, case_detail, case_row
@@ -28,6 +31,8 @@ from handoff.store.outbox import send_to_customer
 from handoff.store.reply import OutboundMessage
 
 MAX_TEXT = 4000
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class AgentApiError(Exception):
@@ -54,6 +59,24 @@ class NotFound(AgentApiError):
 
 class Conflict(AgentApiError):
     status = 409
+
+
+def compare_and_set(method: Callable[Concatenate[AgentService, Session, P], R],
+                    ) -> Callable[Concatenate[AgentService, Session, P], R]:
+    """Write the case change now, as a compare-and-set on ``cases.version``: when another
+    worker changed the case since it was read, the UPDATE matches no row and the caller gets
+    409 (never a second resolve, claim or CSAT prompt)."""
+
+    @functools.wraps(method)
+    def run(self: AgentService, session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        result = method(self, session, *args, **kwargs)
+        try:
+            session.flush()
+        except StaleDataError as exc:
+            raise Conflict("the case was changed meanwhile: reload it") from exc
+        return result
+
+    return run
 
 
 class AgentService:
@@ -84,11 +107,13 @@ class AgentService:
     def get_case(self, session: Session, agent: Agent, number: str) -> dict[str, Any]:
         return case_detail(session, self._visible(session, agent, number))
 
+    @compare_and_set
     def claim(self, session: Session, agent: Agent, number: str) -> dict[str, Any]:
         case = self._visible(session, agent, number)
         self._take(session, agent, case)
         return case_row(case, agent.name)
 
+    @compare_and_set
     def reply(self, session: Session, agent: Agent, number: str, text: object) -> dict[str, Any]:
         """Send ``text`` to the customer's channel (through the outbox) as the case's owner."""
         text = _text(text)
@@ -113,6 +138,7 @@ class AgentService:
         session.flush()
         return {"event_id": event.id}
 
+    @compare_and_set
     def transfer(self, session: Session, agent: Agent, number: str, queue: str) -> dict[str, Any]:
         """Move the case to another queue, where it waits unowned (or is auto-assigned)."""
         case = self._owned_or_free(session, agent, number)
@@ -126,6 +152,7 @@ class AgentService:
         auto_assign(session, case, now)
         return case_row(case, assignee_name(session, case))
 
+    @compare_and_set
     def resolve(self, session: Session, agent: Agent, number: str) -> dict[str, Any]:
         """Resolve the case and ask the customer to rate it (1–5 or "not solved")."""
         case = self._workable(session, agent, number)
@@ -139,6 +166,7 @@ class AgentService:
         set_awaiting(conversation, case.number)
         return case_row(case, agent.name)
 
+    @compare_and_set
     def reopen(self, session: Session, agent: Agent, number: str) -> dict[str, Any]:
         """Reopen a resolved case to the agent who reopens it (a customer wrote back elsewhere,
         or it was resolved by mistake); the conversation comes back to a human."""
@@ -157,6 +185,7 @@ class AgentService:
             assign(session, case, agent, now, agent.name)
         return case_row(case, assignee_name(session, case))
 
+    @compare_and_set
     def handback(self, session: Session, agent: Agent, number: str) -> dict[str, Any]:
         """Give the conversation back to the bot; the case waits for the customer."""
         case = self._workable(session, agent, number)
@@ -171,6 +200,7 @@ class AgentService:
         cases.transition(session, case, CaseStatus.WAITING_CUSTOMER, now, agent.name)
         return case_row(case, agent.name)
 
+    @compare_and_set
     def assign(self, session: Session, agent: Agent, number: str,
                assignee: str) -> dict[str, Any]:
         """A supervisor gives the case to ``assignee``."""
@@ -190,6 +220,7 @@ class AgentService:
         case = session.scalars(select(Case).where(Case.number == number)).first()
         if case is None:
             raise NotFound(f"no case {number}")
+        _lock(session, case)
         if not _is_supervisor(agent) and case.queue not in agent.queues:
             raise Forbidden(f"case {number} is in queue {case.queue}, not one of yours")
         return case
@@ -233,6 +264,14 @@ def _taken(session: Session, case: Case) -> str:
     owner = assignee_name(session, case) if case.assignee_id is not None else None
     return (f"case {case.number} is claimed by {owner}" if owner
             else f"case {case.number} is already taken")
+
+
+def _lock(session: Session, case: Case) -> None:
+    """Lock the case's conversation, then the case (PostgreSQL; SQLite serialises writers):
+    the order a customer's turn takes them in, so an agent action and a turn queue behind each
+    other instead of deadlocking."""
+    session.get(Conversation, case.conversation_id, with_for_update=True)
+    session.refresh(case, with_for_update=True)
 
 
 def _is_supervisor(agent: Agent) -> bool:

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     database_url: str = Field("", validation_alias=_alias("DATABASE_URL"))
     var_dir: Path = Path("var")
     sqlite_busy_timeout_ms: int = 15_000
+    # Evidence photos: every worker reads them, so with --workers on several machines this is a
+    # shared mount (NFS, a volume); default var/evidence (one machine, one var/).
+    evidence_root: Path | None = Field(
+        None, validation_alias=AliasChoices("AFTERSALES_EVIDENCE_DIR", "evidence_root"))
 
     # -- data folders ----------------------------------------------------------------------
     training_data_dir: Path = Field(default_factory=default_training_data_dir)
@@ -78,6 +82,8 @@ class Settings(BaseSettings):
     repeat_contact_window_days: int = 30  # contacts older than this no longer count
     reopen_window_days: int = 7  # a handoff on a case resolved this recently reopens it
     summary_last_messages: int = 8
+    model_follow_seconds: float = 2.0  # each worker swaps to a newly deployed model this fast
+    lease_retry_seconds: float = 2.0  # singleton jobs: how soon another worker takes over
     sweep_interval_seconds: float = 60.0  # the web app runs the overdue sweeper this often
     retention_days: int = 365  # `aftersales privacy purge` keeps finished conversations this long
     inbox_max_failures: int = 10  # a webhook event failing this often is parked (not outages)
@@ -201,7 +207,8 @@ class Settings(BaseSettings):
 
     @property
     def evidence_dir(self) -> Path:
-        return self.var_dir / "evidence"
+        """Where evidence photos live (``AFTERSALES_EVIDENCE_DIR``, default var/evidence)."""
+        return self.evidence_root or self.var_dir / "evidence"
 
     @classmethod
     def settings_customise_sources(

@@ -78,7 +78,7 @@ def claim(session: Session, case: Case, agent: Agent, now: datetime,
             return False
     result = session.execute(
         update(Case).where(Case.id == case.id, Case.assignee_id.is_(None))
-        .values(assignee_id=agent.id, updated_at=now)
+        .values(assignee_id=agent.id, updated_at=now, version=Case.version + 1)
         .execution_options(synchronize_session=False))
     session.refresh(case)
     if getattr(result, "rowcount", 0) != 1:

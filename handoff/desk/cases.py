@@ -80,7 +80,9 @@ def find_case(session: Session, draft: CaseDraft, *, open_: bool) -> Case | None
                         else Case.order_id == draft.order_id)
     statuses = [s for s in CaseStatus if s.is_open] if open_ else [CaseStatus.RESOLVED]
     query = query.where(Case.status.in_(statuses)).order_by(Case.id.desc()).limit(1)
-    return session.scalars(query).first()
+    # FOR UPDATE: the turn changes the case it finds; locked from read to commit, a concurrent
+    # agent action waits instead of making the turn lose its compare-and-set.
+    return session.scalars(query.with_for_update()).first()
 
 
 def create_case(session: Session, draft: CaseDraft, number: str, due: DueTimes,

@@ -49,7 +49,8 @@ class Desk:
         """Human mode: relay silently (escalating on a sensitive word). Awaiting CSAT: record
         the rating or reopen. Otherwise None: the bot handles the turn."""
         now = self.clock.now()
-        case = session.get(Case, conversation.case_id) if conversation.case_id else None
+        case = (session.get(Case, conversation.case_id, with_for_update=True)
+                if conversation.case_id else None)
         if conversation.mode is ConversationMode.HUMAN and case and case.status.is_open:
             relay_inbound(session, case, message, now)
             if facts is not None and facts.sensitive:

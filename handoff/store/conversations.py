@@ -26,8 +26,11 @@ def open_conversation(session: Session, channel: str, external_id: str, now: dat
         session.flush()
     elif display_name and not customer.display_name:
         customer.display_name = display_name
+    # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): two
+    # workers never run two turns of one conversation at once, the second waits for the first.
     conversation = session.scalar(select(Conversation)
-                                  .where(Conversation.customer_id == customer.id))
+                                  .where(Conversation.customer_id == customer.id)
+                                  .with_for_update())
     if conversation is None:
         conversation = Conversation(customer_id=customer.id, channel=channel, state={},
                                     created_at=now, updated_at=now)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,7 @@ from bot.messages import Attachment, AttachmentKind, InboundMessage
 from bot.runtime import Runtime
 
 _MAX_ID = 128
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ async def post_message(request: web.Request) -> web.Response:
     try:
         replies = await chat.intake.accept(message)
     except StoreUnavailable as exc:
+        log.warning("web chat turn refused, store unavailable: %s", str(exc)[:300])
         raise ApiError(503, "the store is unavailable: retry with the same message_id") from exc
     turn = await asyncio.to_thread(_turn, runtime, message, after)
     return web.json_response({

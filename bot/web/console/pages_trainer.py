@@ -5,6 +5,8 @@ Thin adapter over `bot.review` (ReviewDesk, Retrainer); the page only reads form
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from bot.review.jobs import JobBusy, JobState
@@ -18,6 +20,7 @@ from bot.web.console.common import (
     runtime_of,
     see_other,
 )
+from bot.workers.models import record_deployment
 from handoff.store.models import AgentRole
 
 TRAINERS = (AgentRole.TRAINER, AgentRole.SUPERVISOR)
@@ -63,10 +66,14 @@ async def retrain(request: web.Request) -> web.StreamResponse:
 
 async def deploy(request: web.Request) -> web.StreamResponse:
     require_role(request, *TRAINERS)
+    runtime = runtime_of(request)
     try:
-        await request.app[RETRAINER].deploy(runtime_of(request).models)
+        await request.app[RETRAINER].deploy(runtime.models)
     except JobBusy as exc:
         raise web.HTTPConflict(text=str(exc)) from exc
+    # Recorded for the other workers, which swap to it within AFTERSALES_MODEL_FOLLOW_SECONDS.
+    await asyncio.to_thread(record_deployment, runtime.db, runtime.settings.nlu_model_path,
+                            runtime.clock.now())
     raise see_other(f"{PAGE}?notice=deployed")
 
 

@@ -11,6 +11,7 @@ from handoff.store.models.cases import (
 )
 from handoff.store.models.chat import Conversation, Evidence, Message, OutboxMessage
 from handoff.store.models.contacts import Contact
+from handoff.store.models.deployments import ModelDeployment
 from handoff.store.models.enums import (
     AgentRole,
     Author,
@@ -35,6 +36,6 @@ __all__ = [
     "Availability", "Base", "CannedReply", "Case", "CaseEvent",
     "CasePriority", "CaseSerial", "CaseStatus", "CaseTopic", "ChannelInboxEntry", "Contact",
     "Conversation", "ConversationMode", "Customer", "CustomerLink", "DeliveryMethod",
-    "Direction", "Evidence", "EvidenceKind", "Message", "Notification", "Order",
+    "Direction", "Evidence", "EvidenceKind", "Message", "ModelDeployment", "Notification", "Order",
     "OrderStatus", "OutboxMessage", "OutboxStatus", "ProcessedEvent", "Queue", "SignInThrottle",
 ]

@@ -44,6 +44,12 @@ class Case(Base):
     first_response_at: Mapped[datetime | None]
     resolution_due: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # Compare-and-set: every UPDATE of a case says "WHERE version = <the one I read>", so of
+    # two workers changing one case at once the second matches no row (StaleDataError → 409)
+    # instead of applying a second resolve, claim or transfer.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 class CaseEvent(Base):

@@ -41,7 +41,8 @@ async def test_readyz_reports_database_model_channels_and_outbox(chat: Chat) -> 
         report = await response.json()
     assert report["status"] == "ready"
     assert report["database"] == {"reachable": True}
-    assert report["model"] == {"loaded": True}
+    assert report["model"] == {"loaded": True, "trained_at": chat.runtime.models.model.metadata[
+        "trained_at"]}  # which model this worker serves (workers follow a deploy)
     assert report["channels"]["webchat"]["state"] == "connected"
     assert set(report["outbox"]) == {"backlog", "oldest_pending_seconds"}
 

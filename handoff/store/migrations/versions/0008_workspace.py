@@ -1,7 +1,7 @@
 """workspace: agent availability (online / away / offline) and canned replies per locale
 
 Revision ID: 0008_workspace
-Revises: 0006
+Revises: 0007_scale
 Create Date: 2026-12-03 05:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from handoff.store.models import types as store_types
 
 revision = "0008_workspace"
-down_revision = "0006"
+down_revision = "0007_scale"
 branch_labels = None
 depends_on = None
 
