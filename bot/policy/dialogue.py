@@ -82,6 +82,15 @@ class DialogueConfig:
     gibberish: Gibberish | None = None
     cantonese_markers: tuple[str, ...] = ()
     request_joiners: tuple[str, ...] = ()
+    long_message_chars: int = 0  # 0: every message is read as one request
+
+    def last_question(self, text: str) -> str:
+        """A long message's last sentence (a complaint that ends with its question: the
+        question decides the turn); a short message whole."""
+        if not self.long_message_chars or len(text) < self.long_message_chars:
+            return text
+        sentences = [s for s in _SENTENCE_END.split(text) if len(squash(s)) >= 2]
+        return sentences[-1] if sentences else text
 
     def split_requests(self, text: str) -> tuple[str, str] | None:
         """The message cut at its first request joiner into two non-trivial parts, or None."""
@@ -124,6 +133,10 @@ class DialogueConfig:
                    for p in self.holding_phrases)
 
 
+# Where a sentence ends: Chinese full stops and marks, or Latin ones before a space.
+_SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[.;])\s+")
+
+
 def _phrases(raw: dict[str, list[str]], form: Callable[[str], str]) -> frozenset[str]:
     return frozenset(p for by_locale in raw.values() for p in map(form, by_locale) if p)
 
@@ -146,6 +159,7 @@ def load_dialogue(path: Path) -> DialogueConfig:
                               _phrases(raw["holding_phrases"], spaced),
                               int(raw["holding_max_lead_chars"]), _gibberish(raw["gibberish"]),
                               tuple(str(m) for m in raw["cantonese_markers"]),
-                              word_list(raw["request_joiners"]))
+                              word_list(raw["request_joiners"]),
+                              int(raw.get("long_message_chars", 0)))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc
