@@ -253,6 +253,8 @@ class Bot:
         if turn.photos.rejected:
             return [self._utter(turn, Step(template="photo_rejected"),
                                 reason=turn.photos.rejected)]
+        if self.runtime.compensation.is_demand(turn.message.text):  # the matrix decides
+            return self._run(turn, "action_compensation")
         step = route(dialogue, TurnInput(intent, turn.message.text, bool(turn.photos.stored),
                                          turn.facts.now, handoff_rule(turn.message),
                                          reading.holding, reading.chit_chat),
