@@ -12,8 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import findings_event, findings_of, hand_off, noted, say, updated
 from bot.actions.context import Turn, TurnAction
-from bot.policy.compensation import Asked, Verdict
+from bot.policy.compensation import Asked, CompensationMatrix, Verdict
 from handoff.ports import BotFindings
+from handoff.store.orders import OrderLookupUnavailable
 
 RULE = "compensation_above_l1"
 
@@ -26,9 +27,9 @@ class ActionCompensation(TurnAction):
                 turn: Turn) -> list[EventType]:
         matrix = turn.runtime.compensation
         text = str((tracker.latest_message or {}).get("text") or "")
-        asked = matrix.asked(text, turn.runtime.settings.currency)
+        asked = matrix.asked(text, _case_currency(tracker, turn))
         findings = findings_of(tracker)
-        issue = findings.issue or tracker.get_slot("issue")
+        issue = _issue(tracker, findings, matrix)
         verdict = matrix.decide(issue, asked)
         findings = _asked(findings, asked, verdict)
         if not verdict.within_authority:
@@ -45,6 +46,27 @@ class ActionCompensation(TurnAction):
         extra = dict(findings.extra)
         extra["offers"] = [*(extra.get("offers") or []), *(o.to_state() for o in verdict.offers)]
         return [findings_event(updated(findings, extra=extra))]
+
+
+def _issue(tracker: Tracker, findings: BotFindings, matrix: CompensationMatrix) -> str | None:
+    """The case's issue the matrix knows: the flow's issue slot (a defect exchange sets
+    ``quality_issue``), the findings' issue, or the return decision's outcome."""
+    outcome = (findings.decision or {}).get("outcome")
+    candidates = [tracker.get_slot("issue"), findings.issue,
+                  f"{outcome}_request" if outcome else None]
+    known = [c for c in candidates if c and matrix.kind_of(c) is not None]
+    return known[0] if known else findings.issue or tracker.get_slot("issue")
+
+
+def _case_currency(tracker: Tracker, turn: Turn) -> str:
+    """The verified order's currency (a Taiwan order is in TWD, so "500 元" is NT$500), else the
+    shop's."""
+    order_id = tracker.get_slot("verified_order")
+    try:
+        order = turn.runtime.orders(turn.session).get(order_id) if order_id else None
+    except OrderLookupUnavailable:
+        order = None
+    return order.currency if order is not None else turn.runtime.settings.currency
 
 
 def _asked(findings: BotFindings, asked: Asked, verdict: Verdict) -> BotFindings:

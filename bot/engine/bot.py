@@ -244,6 +244,8 @@ class Bot:
         if intercepted is not None:
             return list(intercepted)
         request = desk.check_turn(turn.session, turn.conversation, turn.facts)
+        if self.runtime.compensation.answers(turn.message.text, request and request.rule):
+            return self._run(turn, "action_compensation")  # the matrix, never a promise
         if request is not None:
             ticket = desk.hand_off(turn.session, turn.conversation, request,
                                    dialogue.findings_value)
@@ -253,8 +255,6 @@ class Bot:
         if turn.photos.rejected:
             return [self._utter(turn, Step(template="photo_rejected"),
                                 reason=turn.photos.rejected)]
-        if self.runtime.compensation.is_demand(turn.message.text):  # the matrix decides
-            return self._run(turn, "action_compensation")
         step = route(dialogue, TurnInput(intent, turn.message.text, bool(turn.photos.stored),
                                          turn.facts.now, handoff_rule(turn.message),
                                          reading.holding, reading.chit_chat),

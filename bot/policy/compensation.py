@@ -95,10 +95,16 @@ class CompensationMatrix:
     display: Mapping[str, str]
     demand_words: tuple[str, ...]
     amounts: AmountReader
+    before_rules: frozenset[str]  # turn rules a demand is answered before (complaint intents)
 
     def is_demand(self, text: str) -> bool:
         folded = fold(text)
         return any(word in folded for word in self.demand_words)
+
+    def answers(self, text: str, turn_rule: str | None) -> bool:
+        """Whether the matrix answers this message: a demand, and no turn rule fired other
+        than those it goes before (a legal threat or a request for a person still wins)."""
+        return self.is_demand(text) and (turn_rule is None or turn_rule in self.before_rules)
 
     def asked(self, text: str, shop_currency: str) -> Asked:
         """The amount a demand asks for (in the shop's currency unless a mark says otherwise;
@@ -178,7 +184,8 @@ def load_compensation(path: Path) -> CompensationMatrix:
             {str(k).upper(): str(v) for k, v in (raw.get("display") or {}).items()},
             word_list(raw["demand_words"]),
             AmountReader(_marks(amounts["before"]), _marks(amounts["after"]),
-                         int(amounts["max_digits"])))
+                         int(amounts["max_digits"])),
+            frozenset(map(str, raw.get("before_rules") or ())))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         if isinstance(exc, ConfigFileError):
             raise
