@@ -69,23 +69,31 @@ class AmountReader:
     max_digits: int
 
     def read(self, text: str, shop_currency: str) -> Asked | None:
-        folded = fold(text)
-        number = rf"(?<![\d.,])(\d{{1,{self.max_digits}}}(?:[.,]\d{{1,2}})?)(?![\d])"
-        marked = [*self._marked(folded, number, shop_currency)]
+        marked = self.marked(text, shop_currency)
         if marked:
             return marked[0]
-        bare = re.search(number, folded)
+        bare = re.search(self._number, fold(text))
         return None if bare is None else Asked(_decimal(bare[1]), shop_currency)
 
-    def _marked(self, folded: str, number: str, shop: str) -> list[Asked]:
-        found: list[tuple[int, Asked]] = []
-        for mark, currency in self.before:
-            for m in re.finditer(re.escape(mark) + r"\s*" + number, folded):
-                found.append((m.start(), Asked(_decimal(m[1]), _currency(currency, shop))))
-        for mark, currency in self.after:
-            for m in re.finditer(number + r"\s*" + re.escape(mark), folded):
-                found.append((m.start(), Asked(_decimal(m[1]), _currency(currency, shop))))
-        return [asked for _, asked in sorted(found, key=lambda item: item[0])]
+    @property
+    def _number(self) -> str:
+        # 300, 20,000 (thousands), 12.50; never a digit run longer than max_digits (an order
+        # number or a phone is no amount).
+        digits = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,{self.max_digits}}})"
+        return rf"(?<![\d.,])({digits}(?:\.\d{{1,2}})?)(?!\d)(?!,\d)"
+
+    def marked(self, text: str, shop: str) -> list[Asked]:
+        """Every amount written with a currency mark, in the order they appear."""
+        folded, number = fold(text), self._number
+        found: dict[int, tuple[int, Asked]] = {}  # number position → (mark position, amount)
+        for pattern, currency in (*((re.escape(m) + r"\s*" + number, c) for m, c in self.before),
+                                  *((number + r"\s*" + re.escape(m), c) for m, c in self.after)):
+            for m in re.finditer(pattern, folded):
+                # "NT$500" is TWD, not "$500": the mark that starts first (the longer) wins.
+                if m.start(1) not in found or m.start() < found[m.start(1)][0]:
+                    found[m.start(1)] = (m.start(), Asked(_decimal(m[1]),
+                                                          _currency(currency, shop)))
+        return [found[at][1] for at in sorted(found)]
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,7 @@ class CompensationMatrix:
 
 
 def _decimal(text: str) -> Decimal:
-    return Decimal(text.replace(",", "."))
+    return Decimal(text.replace(",", ""))
 
 
 def _plain(amount: Decimal | None) -> str:
