@@ -136,6 +136,6 @@ def test_a_broken_matrix_is_a_clear_config_error(tmp_path: Path, broken: str,
     path = tmp_path / "compensation.yml"
     path.write_text(FILE.read_text(encoding="utf-8").replace(broken, replacement),
                     encoding="utf-8")
-    with pytest.raises(ConfigFileError, match="compensation.yml") as error:
+    with pytest.raises(ConfigFileError, match=r"compensation\.yml") as error:
         load_compensation(path)
     assert message in str(error.value)
