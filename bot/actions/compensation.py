@@ -32,9 +32,12 @@ class ActionCompensation(TurnAction):
         issue = _issue(tracker, findings, matrix)
         verdict = matrix.decide(issue, asked)
         findings = _asked(findings, asked, verdict)
+        # A frustrated customer was already apologised to first (the engine's LAST apology).
+        apologised = turn.runtime.frustration.is_frustrated(text)
         if not verdict.within_authority:
             say(dispatcher, tracker, turn, "compensation_above_l1",
-                asked=asked.amount is not None, known=verdict.kind is not None)
+                asked=asked.amount is not None, known=verdict.kind is not None,
+                apologised=apologised)
             return hand_off(dispatcher, tracker, turn, RULE,
                             updated(findings, issue=findings.issue or issue or "compensation"))
         credit = next(o for o in verdict.offers if o.kind == "credit")
@@ -42,7 +45,7 @@ class ActionCompensation(TurnAction):
         say(dispatcher, tracker, turn, "compensation_offer",
             refund=any(o.kind == "full_refund" for o in verdict.offers),
             credit=matrix.shown(credit.amount, credit.currency),
-            in_flow=bool(tracker.get_slot("flow")))
+            in_flow=bool(tracker.get_slot("flow")), apologised=apologised)
         extra = dict(findings.extra)
         extra["offers"] = [*(extra.get("offers") or []), *(o.to_state() for o in verdict.offers)]
         return [findings_event(updated(findings, extra=extra))]
