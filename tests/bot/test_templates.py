@@ -82,6 +82,7 @@ async def run_every_branch(chat: Chat) -> None:
         chat.user_id = user
         for line in lines:
             await chat.say(line)
+    await wait_for_a_person(chat)
     chat.user_id = "photos"
     await chat.send_photo(image_bytes())
     await chat.say("收到的东西被压坏了")
@@ -94,6 +95,16 @@ async def run_every_branch(chat: Chat) -> None:
     await asyncio.to_thread(Bot(chat.runtime).handle, InboundMessage(
         "telegram", "tg-1", attachments=(document,), update_id="1"))
     await look_up_with_the_order_system_down(chat)
+
+
+async def wait_for_a_person(chat: Chat) -> None:
+    """Human mode before an agent answers: acknowledged, told the time, offered to close."""
+    chat.user_id = "waiting"
+    for line in ("我要找人工客服", "补充一下，盒子压坏了", "还要等多久", "不用了"):
+        await chat.say(line)
+    await chat.press("继续等待")
+    await chat.say("不用了")
+    await chat.press("关闭工单")
 
 
 async def look_up_with_the_order_system_down(chat: Chat) -> None:
