@@ -3,7 +3,8 @@
 Interruptions: a new flow intent switches flows (keeping the order already identified); an FAQ
 question is answered inside a flow (the answer reminds the customer where we were); a cancel
 phrase leaves the flow; a holding turn ("稍等") is answered "take your time" and the flow waits;
-anything else inside a flow goes to the flow's action, which re-asks.
+a refusal of the bot's open offer ("我不要换货") goes to the return flow, which offers
+the alternative; anything else inside a flow goes to the flow's action, which re-asks.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
     if turn.intent == "handoff":
         dialogue.slots["handoff_rule"] = turn.handoff_rule
         return Step(action="action_handoff")
+    offered = dialogue.slots.get("offered")
+    if offered and config.refuses(turn.text, offered):  # "我不要换货": the offer's flow answers
+        dialogue.slots.update(flow="return", refused=offered, reasks={})
+        return Step(action=ACTION_OF_FLOW["return"])
     if turn.holding and dialogue.slots.get("requested_slot") not in _ANSWERS_HOLDING_ITSELF:
         return Step(template="holding")  # the flow waits; its question is not re-asked
     if turn.chit_chat:

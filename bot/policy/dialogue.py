@@ -82,6 +82,14 @@ class DialogueConfig:
     gibberish: Gibberish | None = None
     cantonese_markers: tuple[str, ...] = ()
     request_joiners: tuple[str, ...] = ()
+    refusals: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (offer kind, phrases spaced)
+
+    def refuses(self, text: str, offered: str) -> bool:
+        """The message refuses the ``offered`` kind ("我不要换货", "no, I want my money back"),
+        anywhere in it; Latin phrases as whole words."""
+        message = spaced(text)
+        phrases = next((words for kind, words in self.refusals if kind == offered), ())
+        return any(opens_with(message, p, len(message)) for p in phrases)
 
     def split_requests(self, text: str) -> tuple[str, str] | None:
         """The message cut at its first request joiner into two non-trivial parts, or None."""
@@ -135,6 +143,11 @@ def _gibberish(raw: dict[str, object]) -> Gibberish:
                      int(str(raw["consonant_run"])))
 
 
+def _refusals(raw: dict[str, dict[str, list[str]]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((str(kind), tuple(sorted(_phrases(by_locale, spaced), key=len, reverse=True)))
+                 for kind, by_locale in raw.items())
+
+
 def load_dialogue(path: Path) -> DialogueConfig:
     raw = load_yaml(path) or {}
     try:
@@ -146,6 +159,7 @@ def load_dialogue(path: Path) -> DialogueConfig:
                               _phrases(raw["holding_phrases"], spaced),
                               int(raw["holding_max_lead_chars"]), _gibberish(raw["gibberish"]),
                               tuple(str(m) for m in raw["cantonese_markers"]),
-                              word_list(raw["request_joiners"]))
+                              word_list(raw["request_joiners"]),
+                              _refusals(raw["refusals"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc
