@@ -18,6 +18,7 @@ from bot.policy.dialogue import DialogueConfig
 OUT_OF_SCOPE = "out_of_scope"
 NOT_UNDERSTOOD = "nlu_fallback"
 FALLBACK_INTENTS = frozenset({OUT_OF_SCOPE, NOT_UNDERSTOOD})
+REFUSE_OFFER = "refuse_offer"  # set by the reading: the message refuses the open offer
 # Photo collection answers "稍等" itself: the SOP wants it to reassure and list what is missing.
 _ANSWERS_HOLDING_ITSELF = frozenset({"photos"})
 _SMALLTALK = {"greet": "greet", "thanks": "thanks", "goodbye": "goodbye",
@@ -54,9 +55,9 @@ def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
     if turn.intent == "handoff":
         dialogue.slots["handoff_rule"] = turn.handoff_rule
         return Step(action="action_handoff")
-    offered = dialogue.slots.get("offered")
-    if offered and config.refuses(turn.text, offered):  # "我不要换货": the offer's flow answers
-        dialogue.slots.update(flow="return", refused=offered, reasks={})
+    if turn.intent == REFUSE_OFFER and dialogue.slots.get("offered"):
+        # "我不要换货": the return flow answers with what the policy allows instead
+        dialogue.slots.update(flow="return", refused=dialogue.slots["offered"], reasks={})
         return Step(action=ACTION_OF_FLOW["return"])
     if turn.holding and dialogue.slots.get("requested_slot") not in _ANSWERS_HOLDING_ITSELF:
         return Step(template="holding")  # the flow waits; its question is not re-asked
