@@ -75,6 +75,13 @@ async def run_every_branch(chat: Chat) -> None:
         ("l", ["查询订单", "2026110500008", "7777"]),
         ("m", ["我的快递到哪了，另外我想退货"]),
         ("r", ["我的快递到菜鸟驿站了吗", "2026110500018", "8888"]),
+        # Refusals: a refund instead (return, defect), none allowed, above the L1 limit.
+        ("refusal-return", ["卫衣小了，想换个大一号的", "2026110500001", "5678",
+                            "我不要换货，我要退款", "好的"]),
+        ("refusal-defect", ["电饭煲坏了，想换一个", "2026110500013", "8888", "不要换货，直接退款"]),
+        ("refusal-none", ["耳机坏了，我要换货", "2026110500003", "1111", "我不要换货"]),
+        ("refusal-limit", ["扫地机器人颜色不喜欢，想换个颜色", "2026110500005", "3333",
+                           "不换了，退钱吧"]),
     ]
     for user, lines in script:
         chat.user_id = user
