@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.evidence import EvidenceStore, LocalEvidenceStore
 from bot.model_holder import ModelHolder
+from bot.policy.compensation import CompensationMatrix, load_compensation
 from bot.policy.dialogue import DialogueConfig, load_dialogue
 from bot.policy.faq import Faq, load_faq
 from bot.policy.identifiers import IdentifierReader, load_identifier_reader
@@ -54,6 +55,7 @@ class Runtime:
     dialogue: DialogueConfig
     identifiers: IdentifierReader
     frustration: FrustrationDetector
+    compensation: CompensationMatrix  # what L1 may offer when a customer demands compensation
     replies: Replies
     evidence: EvidenceStore
     desk: Desk
@@ -88,6 +90,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, *,
         dialogue=load_dialogue(settings.policy_file.parent / "dialogue.yml"),
         identifiers=load_identifier_reader(settings.policy_file.parent / "identifiers.yml"),
         frustration=load_frustration(settings.training_data_dir / "lexicons" / "frustration.yml"),
+        compensation=load_compensation(settings.policy_file.parent / "compensation.yml"),
         replies=replies,
         evidence=LocalEvidenceStore(settings.evidence_dir),
         desk=desk, agents=AgentService(desk), sweeper=Sweeper(desk),

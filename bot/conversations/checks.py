@@ -19,6 +19,8 @@ class TurnView:
     queue: str | None = None
     priority: str | None = None
     faq: str | None = None  # the FAQ entry that answered the turn ("generic": no entry)
+    rule: str | None = None  # the open case's handoff rule
+    offers: tuple[str, ...] = ()  # findings.extra.offers as "kind amount currency"
 
 
 def failures(expect: Expect, view: TurnView, previous: tuple[str, ...],
@@ -34,6 +36,8 @@ def failures(expect: Expect, view: TurnView, previous: tuple[str, ...],
         missed.append("a reply repeats the previous turn's word for word")
     if expect.faq is not None and (view.faq or "none") != expect.faq:
         missed.append(f"FAQ answer was {view.faq or 'none'}, expected {expect.faq}")
+    if expect.offers is not None and view.offers != expect.offers:
+        missed.append(f"offers are {list(view.offers)}, expected {list(expect.offers)}")
     if expect.replies is not None and len(view.replies) != expect.replies:
         missed.append(f"expected {expect.replies} replies, got {len(view.replies)}")
     return missed
@@ -45,7 +49,8 @@ def _state(expect: Expect, view: TurnView, default_locale: str) -> list[str]:
         missed.append(f"mode is {view.mode}, expected {expect.mode}")
     if expect.case is not None and (view.queue is not None) != expect.case:
         missed.append("expected an open case" if expect.case else "expected no open case")
-    for name, want in (("queue", expect.queue), ("priority", expect.priority)):
+    for name, want in (("queue", expect.queue), ("priority", expect.priority),
+                       ("rule", expect.rule)):
         got = getattr(view, name)
         if want is not None and got != want:
             missed.append(f"case {name} is {got}, expected {want}")

@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image
@@ -149,7 +150,8 @@ class _Session:
                             {**(state.get("slots") or {}), "flow": state.get("flow")},
                             open_case.queue if open_case else None,
                             open_case.priority.value if open_case else None,
-                            _faq_entry(session, row.id))
+                            _faq_entry(session, row.id),
+                            open_case.rule if open_case else None, _offers(state))
 
 
 def _faq_entry(session: Session, conversation_id: int) -> str | None:
@@ -161,6 +163,12 @@ def _faq_entry(session: Session, conversation_id: int) -> str | None:
     if "faq_entry" not in nlu:
         return None
     return str(nlu["faq_entry"] or "generic")
+
+
+def _offers(state: dict[str, Any]) -> tuple[str, ...]:
+    extra = (state.get("findings") or {}).get("extra") or {}
+    return tuple(" ".join(str(o[k]) for k in ("kind", "amount", "currency") if o.get(k))
+                 for o in extra.get("offers") or ())
 
 
 def _customer_line(turn: Turn) -> str:

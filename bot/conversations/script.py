@@ -15,6 +15,8 @@ A file holds ``conversations:``, a list of::
           mode: human              # the conversation's mode after the turn
           queue: L2                # the open case's queue / priority (`case: false`: none)
           priority: P2
+          rule: compensation_above_l1   # the rule the open case was handed off under
+          offers: ["credit 10 CNY"]  # every offer in findings.extra.offers ("kind amount cur")
           slots: {phone: "5678"}   # slot values after the turn (null: unset)
           locale: zh-Hant
           fresh: true              # no reply identical to one of the previous turn
@@ -34,11 +36,12 @@ from typing import Any
 from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 CLASSES = ("identifiers", "pending", "two_requests", "photo", "out_of_scope", "exchange",
-           "cantonese", "context", "replies", "risk", "regions", "waiting", "faq", "refusals")
+           "cantonese", "context", "replies", "risk", "regions", "waiting", "faq",
+           "compensation", "refusals")
 _WAIT = re.compile(r"^(\d+)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _EXPECT_KEYS = {"contains", "contains_any", "not_contains", "mode", "queue", "priority", "case",
-                "slots", "locale", "fresh", "replies", "faq"}
+                "slots", "locale", "fresh", "replies", "faq", "rule", "offers"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class Expect:
     fresh: bool = False
     replies: int | None = None
     faq: str | None = None
+    rule: str | None = None
+    offers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,9 @@ def _turn(item: dict[str, Any], where: str) -> Turn:
         case=expect.get("case"), slots=tuple((expect.get("slots") or {}).items()),
         locale=expect.get("locale"), fresh=bool(expect.get("fresh", False)),
         replies=expect.get("replies"),
-        faq=None if expect.get("faq") is None else str(expect["faq"])))
+        faq=None if expect.get("faq") is None else str(expect["faq"]),
+        rule=expect.get("rule"),
+        offers=None if expect.get("offers") is None else _strings(expect["offers"])))
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -244,6 +244,8 @@ class Bot:
         if intercepted is not None:
             return list(intercepted)
         request = desk.check_turn(turn.session, turn.conversation, turn.facts)
+        if self.runtime.compensation.answers(turn.message.text, request.rule if request else None):
+            return self._run(turn, "action_compensation")  # the matrix, never a promise
         if request is not None:
             ticket = desk.hand_off(turn.session, turn.conversation, request,
                                    dialogue.findings_value)

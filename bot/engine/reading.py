@@ -37,6 +37,13 @@ def read_turn(runtime: Runtime, message: InboundMessage, parse: dict[str, Any],
     collecting = dialogue.flow == "evidence" or dialogue.slots.get("requested_slot") == "photos"
     if (found.only or (has_photos and collecting)) and not pressed:
         parse["intent"] = {"name": "inform", "confidence": 1.0}
+    elif not pressed and (question := runtime.dialogue.last_question(text)) != text:
+        # A long story ending with its question: the question, without its identifiers, decides.
+        alone = runtime.identifiers.read(question, phone_expected=dialogue.expects_phone)
+        _read_request_alone(runtime, alone.request if alone.found else question, parse)
+        requests = FLOW_OF_INTENT.keys() | runtime.faq.intents
+        if alone.found and parse["intent"]["name"] not in requests:
+            parse["intent"] = {"name": "inform", "confidence": 1.0}  # "查訂單 TW2026…，末四碼 …"
     elif found.found and not pressed and len(found.request) >= 2:
         _read_request_alone(runtime, found.request, parse)
     elif not found.found and not has_photos and not pressed and runtime.dialogue.is_gibberish(

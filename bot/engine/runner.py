@@ -10,6 +10,7 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
+from bot.actions.compensation import ActionCompensation
 from bot.actions.evidence import ActionCollectEvidence
 from bot.actions.faq import ActionFaq
 from bot.actions.handoff import ActionHandoff
@@ -18,7 +19,7 @@ from bot.actions.returns import ActionCheckReturnEligibility
 from bot.messages import Button, OutboundMessage
 
 ACTIONS = (ActionOrderStatus, ActionCheckReturnEligibility, ActionCollectEvidence, ActionFaq,
-           ActionHandoff)
+           ActionHandoff, ActionCompensation)
 SLOTS = ("locale", "customer_name", "flow", "requested_slot", "reasks", "order_id", "phone",
          "verified_order", "request_kind", "issue", "evidence", "findings", "handoff_rule",
          "case_number", "faq_topic", "next_request", "photo_kind", "pending_photos",

@@ -82,7 +82,16 @@ class DialogueConfig:
     gibberish: Gibberish | None = None
     cantonese_markers: tuple[str, ...] = ()
     request_joiners: tuple[str, ...] = ()
+    long_message_chars: int = 0  # 0: every message is read as one request
     refusals: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (offer kind, phrases spaced)
+
+    def last_question(self, text: str) -> str:
+        """A long message's last sentence (a complaint that ends with its question: the
+        question decides the turn); a short message whole."""
+        if not self.long_message_chars or len(text) < self.long_message_chars:
+            return text
+        sentences = [s for s in _SENTENCE_END.split(text) if len(squash(s)) >= 2]
+        return sentences[-1] if sentences else text
 
     def refuses(self, text: str, offered: str) -> bool:
         """The message refuses the ``offered`` kind ("我不要换货", "no, I want my money back"),
@@ -132,6 +141,10 @@ class DialogueConfig:
                    for p in self.holding_phrases)
 
 
+# Where a sentence ends: Chinese full stops and marks, or Latin ones before a space.
+_SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[.;])\s+")
+
+
 def _phrases(raw: dict[str, list[str]], form: Callable[[str], str]) -> frozenset[str]:
     return frozenset(p for by_locale in raw.values() for p in map(form, by_locale) if p)
 
@@ -160,6 +173,7 @@ def load_dialogue(path: Path) -> DialogueConfig:
                               int(raw["holding_max_lead_chars"]), _gibberish(raw["gibberish"]),
                               tuple(str(m) for m in raw["cantonese_markers"]),
                               word_list(raw["request_joiners"]),
+                              int(raw.get("long_message_chars", 0)),
                               _refusals(raw["refusals"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc

@@ -8,6 +8,7 @@ stop with the app.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from aiohttp import web
@@ -63,5 +64,12 @@ def create_app(runtime: Runtime) -> web.Application:
     setup_agent_api(app, runtime)
     setup_console(app, runtime)
     app.cleanup_ctx.extend(background_jobs(runtime))
+    app.on_cleanup.append(_release_leases)
     return app
+
+
+async def _release_leases(app: web.Application) -> None:
+    # After the jobs stopped (cleanup contexts run first): an app stopped inside a process that
+    # goes on (tests, a restart) must not keep the sweeper's lease on a leaked connection.
+    await asyncio.to_thread(app[RUNTIME].leases.release_all)
 

@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session
 from handoff.config.privacy import guard_text
 from handoff.config.templating import environment
 from handoff.desk.summary import summary_text
-from handoff.store.models.cases import Case, Notification
+from handoff.store.models.cases import Case, CaseTopic, Notification
 from handoff.store.models.chat import Evidence, Message
 from handoff.store.models.enums import CaseStatus, Direction
 from handoff.store.models.people import Customer
-from handoff.store.models.topics import CaseTopic
 from handoff.store.outbox import enqueue
 
 ALERT_KINDS = ("overdue_first", "overdue_resolve", "open_too_long")  # the sweeper's alerts

@@ -17,6 +17,7 @@ from handoff.desk.csat import CSAT_ANSWER, awaiting_case, parse_answer, record_a
 from handoff.desk.handoffs import Handoffs
 from handoff.desk.relay import relay_inbound
 from handoff.desk.tables import DeskTables, load_tables
+from handoff.desk.waiting import Waiting, load_waiting
 from handoff.ports import BotFindings, HandoffRequest, HandoffTicket, TurnFacts
 from handoff.routing.alerts import AlertKind, queue_alert
 from handoff.routing.rules import ISSUE_PRIORITY, Rule, TurnSignals, match
@@ -42,12 +43,16 @@ class Desk:
         self.tables = tables or load_tables(settings)
         self.replies = replies or Replies.from_settings(settings)
         self.handoffs = Handoffs(settings, self.tables, self.replies)
+        assert settings.rules_file is not None  # filled in by Settings
+        self.waiting = Waiting(load_waiting(settings.rules_file.parent / "waiting.yml"),
+                               self.replies, settings.timezone)
 
     # -- HandoffDesk ------------------------------------------------------------------------
     def intercept(self, session: Session, conversation: Conversation, message: Message,
                   facts: TurnFacts | None) -> list[OutboundMessage] | None:
-        """Human mode: relay silently (escalating on a sensitive word). Awaiting CSAT: record
-        the rating or reopen. Otherwise None: the bot handles the turn."""
+        """Human mode: relay to the case (escalating on a sensitive word) and answer as
+        `Waiting` decides. Awaiting CSAT: record the rating or reopen. Otherwise None: the bot
+        handles the turn."""
         now = self.clock.now()
         case = (session.get(Case, conversation.case_id, with_for_update=True)
                 if conversation.case_id else None)
@@ -55,7 +60,8 @@ class Desk:
             relay_inbound(session, case, message, now)
             if facts is not None and facts.sensitive:
                 self._escalate_in_human_mode(session, conversation, case, facts)
-            return []
+                return []
+            return self.waiting.answer(session, conversation, case, message, facts, now)
         if conversation.mode is ConversationMode.HUMAN:  # its case was closed meanwhile
             conversation.mode = ConversationMode.BOT
         number = awaiting_case(conversation)

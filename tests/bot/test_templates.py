@@ -75,6 +75,8 @@ async def run_every_branch(chat: Chat) -> None:
         ("l", ["查询订单", "2026110500008", "7777"]),
         ("m", ["我的快递到哪了，另外我想退货"]),
         ("r", ["我的快递到菜鸟驿站了吗", "2026110500018", "8888"]),
+        ("s", ["东西寄错了", "2026110500013", "8888", "赔我 10 块"]),  # within L1 authority
+        ("t", ["赔我 300"]),  # above it: a specialist approves
         # Refusals: a refund instead (return, defect), none allowed, above the L1 limit.
         ("refusal-return", ["卫衣小了，想换个大一号的", "2026110500001", "5678",
                             "我不要换货，我要退款", "好的"]),

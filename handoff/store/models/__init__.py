@@ -7,6 +7,7 @@ from handoff.store.models.cases import (
     Case,
     CaseEvent,
     CaseSerial,
+    CaseTopic,
     Notification,
 )
 from handoff.store.models.chat import Conversation, Evidence, Message, OutboxMessage
@@ -28,7 +29,6 @@ from handoff.store.models.enums import (
 from handoff.store.models.inbox import ChannelInboxEntry
 from handoff.store.models.orders import Order
 from handoff.store.models.people import Agent, Customer, CustomerLink, ProcessedEvent, Queue
-from handoff.store.models.topics import CaseTopic
 from handoff.store.models.workspace import CannedReply
 
 __all__ = [

@@ -1,11 +1,12 @@
-"""Cases (工单), their append-only event log, serial counters and notifications."""
+"""Cases (工单), their append-only event log, serial counters, notifications and the Telegram
+agent-group topic each case is worked in."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from handoff.store.models.base import Base, enum_column
@@ -99,3 +100,25 @@ def _keep_case_events_append_only(session: Session, _ctx: object, _instances: ob
     touched = [obj for obj in (*session.dirty, *session.deleted) if isinstance(obj, CaseEvent)]
     if touched:
         raise AuditTrailViolation("case events are append-only")
+
+
+class CaseTopic(Base):
+    """One forum topic per case in the agent chat.
+
+    ``message_thread_id`` is NULL between reserving the row and the platform creating the topic.
+    The ``last_*`` cursors are advanced in the same transaction that queues the posts, so a
+    restart never posts an item twice.
+    """
+
+    __tablename__ = "case_topics"
+    __table_args__ = (Index("ix_case_topics_thread", "chat_id", "message_thread_id",
+                            unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_message_id: Mapped[int] = mapped_column(default=0)
+    last_evidence_id: Mapped[int] = mapped_column(default=0)
+    last_notification_id: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
