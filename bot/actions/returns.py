@@ -24,6 +24,7 @@ from bot.actions.common import (
 from bot.actions.context import Turn, TurnAction
 from bot.actions.identify import identify
 from bot.actions.order_status import order_context
+from bot.actions.refusals import ACCEPTS_REFUND, REFUND_CONFIRM, answer_refusal, offer_refund
 from bot.policy.returns import Decision, DecisionInput, Outcome, RequestKind, decide
 from handoff.ports import BotFindings
 from handoff.store.orders import OrderView
@@ -49,12 +50,22 @@ class ActionCheckReturnEligibility(TurnAction):
         found = identify(dispatcher, tracker, turn)
         if found.order is None:
             return [*known, *found.events]
+        if tracker.get_slot("refused"):  # "我不要换货": the exchange is not issued anyway
+            return [*found.events, *answer_refusal(dispatcher, tracker, turn, found.order, {
+                **order_context(found.order, turn),
+                **_policy_context(found.order, locale_of(tracker, turn), turn)})]
         if kind is RequestKind.EXCHANGE_UNCLEAR:
             return [*known, *found.events, *_ask_which(dispatcher, tracker, turn)]
         settings = turn.runtime.settings
         decision = decide(turn.runtime.policy, DecisionInput(
             found.order, kind, turn.now, settings.timezone, settings.currency,
             settings.l1_refund_limit))
+        if tracker.get_slot("requested_slot") == REFUND_CONFIRM and _intent(
+                tracker) not in ACCEPTS_REFUND:  # the refund offered waits for a yes
+            return [*known, *found.events, *offer_refund(dispatcher, tracker, turn, decision, {
+                **order_context(found.order, turn),
+                **_decision_context(decision, found.order, locale_of(tracker, turn), turn)},
+                findings_of(tracker))]
         if decision.outcome.eligible and decision.outcome is not Outcome.FAST_REFUND:
             decision = Decision(decision.outcome, decision.reason, decision.policy,
                                 decision.days_since_delivery, decision.amount_in_shop_currency,
@@ -80,11 +91,19 @@ class ActionCheckReturnEligibility(TurnAction):
                 buttons=[human_button(tracker, turn, "return_not_eligible")], **context)
             return [*end_flow(), findings_event(findings)]
         say(dispatcher, tracker, turn, f"return_{decision.outcome.value}", **context)
+        offered = SlotSet("offered", "exchange" if decision.outcome in _EXCHANGES else None)
         if decision.outcome is Outcome.DEFECT_EXCHANGE:
             # The exchange is reviewed on photos: continue straight into evidence collection.
             return [SlotSet("flow", "evidence"), SlotSet("issue", "quality_issue"),
-                    SlotSet("requested_slot", "photos"), findings_event(findings)]
-        return [*end_flow(), findings_event(findings)]
+                    SlotSet("requested_slot", "photos"), offered, findings_event(findings)]
+        return [*end_flow(), offered, findings_event(findings)]
+
+
+_EXCHANGES = (Outcome.NO_REASON_EXCHANGE, Outcome.DEFECT_EXCHANGE)  # a customer may refuse
+
+
+def _intent(tracker: Tracker) -> str:
+    return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
 
 def _kind(tracker: Tracker, turn: Turn) -> RequestKind:
@@ -102,19 +121,25 @@ def _ask_which(dispatcher: CollectingDispatcher, tracker: Tracker,
     say(dispatcher, tracker, turn, "exchange_which",
         buttons=[button(tracker, turn, "exchange_swap", "/exchange_request"),
                  button(tracker, turn, "quality_issue", "/quality_issue")])
-    return [SlotSet("requested_slot", "exchange_reason")]
+    return [SlotSet("requested_slot", "exchange_reason"), SlotSet("offered", "exchange")]
 
 
 def _decision_context(decision: Decision, order: OrderView, locale: str,
                       turn: Turn) -> dict[str, Any]:
-    policy = turn.runtime.policy
     return {"outcome": decision.outcome.value, "reason": decision.reason,
             "rma": decision.rma or "", "days": decision.days_since_delivery,
-            "amount": f"{order.amount:.2f}", "currency": order.currency,
             "shop_amount": decision.amount_in_shop_currency or "",
+            **_policy_context(order, locale, turn)}
+
+
+def _policy_context(order: OrderView, locale: str, turn: Turn) -> dict[str, Any]:
+    """What every return reply may name: the amounts, the windows, where to send it."""
+    policy = turn.runtime.policy
+    return {"amount": f"{order.amount:.2f}", "currency": order.currency,
             "shop_currency": turn.runtime.settings.currency,
             "limit": str(turn.runtime.settings.l1_refund_limit),
             "return_address": policy.return_address.get(locale, ""),
             "pickup": order.category in policy.pickup_categories,
             "no_reason_days": policy.no_reason.days,
-            "unused_days": policy.unused.days, "defect_days": policy.defect_days}
+            "unused_days": policy.unused.days, "defect_days": policy.defect_days,
+            "defect_refund_days": policy.defect_refund_days}

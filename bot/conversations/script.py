@@ -37,7 +37,7 @@ from handoff.config.yamlfile import ConfigFileError, load_yaml
 
 CLASSES = ("identifiers", "pending", "two_requests", "photo", "out_of_scope", "exchange",
            "cantonese", "context", "replies", "risk", "regions", "waiting", "faq",
-           "compensation")
+           "compensation", "refusals")
 _WAIT = re.compile(r"^(\d+)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _EXPECT_KEYS = {"contains", "contains_any", "not_contains", "mode", "queue", "priority", "case",

@@ -2,9 +2,10 @@
 kind of turn it is, and whether it holds two requests.
 
 Identifiers alone answer the open question ("单号是 2026…" is `inform`, whatever the model
-says); a photo while photos are collected is evidence, never a new question; keyboard mashing
-is not understood; chit-chat the shop cannot answer is understood, just out of scope (it does
-not count toward "two misunderstandings → a person").
+says); a refusal of the bot's open offer ("我不要换货") is `refuse_offer`; a photo while photos
+are collected is evidence, never a new question; keyboard mashing is not understood; chit-chat
+the shop cannot answer is understood, just out of scope (it does not count toward "two
+misunderstandings → a person").
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.router import FALLBACK_INTENTS, NOT_UNDERSTOOD, OUT_OF_SCOPE
+from bot.engine.router import FALLBACK_INTENTS, NOT_UNDERSTOOD, OUT_OF_SCOPE, REFUSE_OFFER
 from bot.engine.state import FLOW_OF_INTENT, Dialogue
 from bot.messages import InboundMessage
 from bot.runtime import Runtime
@@ -48,6 +49,11 @@ def read_turn(runtime: Runtime, message: InboundMessage, parse: dict[str, Any],
     elif not found.found and not has_photos and not pressed and runtime.dialogue.is_gibberish(
             text):
         parse["intent"] = {"name": NOT_UNDERSTOOD, "confidence": 1.0}
+    if not pressed and dialogue.slots.get("offered") and runtime.dialogue.refuses(
+            text, dialogue.slots["offered"]):
+        # "我不要换货", whatever the model reads into it ("I don't want a refund" is not a
+        # request for a refund, nor for a person): the open offer is refused.
+        parse["intent"] = {"name": REFUSE_OFFER, "confidence": 1.0}
     intent = parse["intent"]["name"]
     unsure = intent in FALLBACK_INTENTS or intent == model.fallback_intent
     holding = unsure and not absorbed and runtime.dialogue.is_holding(text)

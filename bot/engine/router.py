@@ -3,7 +3,8 @@
 Interruptions: a new flow intent switches flows (keeping the order already identified); an FAQ
 question is answered inside a flow (the answer reminds the customer where we were); a cancel
 phrase leaves the flow; a holding turn ("稍等") is answered "take your time" and the flow waits;
-anything else inside a flow goes to the flow's action, which re-asks.
+a refusal of the bot's open offer ("我不要换货") goes to the return flow, which offers
+the alternative; anything else inside a flow goes to the flow's action, which re-asks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.policy.dialogue import DialogueConfig
 OUT_OF_SCOPE = "out_of_scope"
 NOT_UNDERSTOOD = "nlu_fallback"
 FALLBACK_INTENTS = frozenset({OUT_OF_SCOPE, NOT_UNDERSTOOD})
+REFUSE_OFFER = "refuse_offer"  # set by the reading: the message refuses the open offer
 # Photo collection answers "稍等" itself: the SOP wants it to reassure and list what is missing.
 _ANSWERS_HOLDING_ITSELF = frozenset({"photos"})
 _SMALLTALK = {"greet": "greet", "thanks": "thanks", "goodbye": "goodbye",
@@ -53,6 +55,10 @@ def route(dialogue: Dialogue, turn: TurnInput, faq_intents: frozenset[str],
     if turn.intent == "handoff":
         dialogue.slots["handoff_rule"] = turn.handoff_rule
         return Step(action="action_handoff")
+    if turn.intent == REFUSE_OFFER and dialogue.slots.get("offered"):
+        # "我不要换货": the return flow answers with what the policy allows instead
+        dialogue.slots.update(flow="return", refused=dialogue.slots["offered"], reasks={})
+        return Step(action=ACTION_OF_FLOW["return"])
     if turn.holding and dialogue.slots.get("requested_slot") not in _ANSWERS_HOLDING_ITSELF:
         return Step(template="holding")  # the flow waits; its question is not re-asked
     if turn.chit_chat:

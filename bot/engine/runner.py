@@ -23,7 +23,7 @@ ACTIONS = (ActionOrderStatus, ActionCheckReturnEligibility, ActionCollectEvidenc
 SLOTS = ("locale", "customer_name", "flow", "requested_slot", "reasks", "order_id", "phone",
          "verified_order", "request_kind", "issue", "evidence", "findings", "handoff_rule",
          "case_number", "faq_topic", "next_request", "photo_kind", "pending_photos",
-         "region", "region_basis")
+         "region", "region_basis", "offered", "refused")
 DOMAIN: dict[str, Any] = {"slots": {name: {"type": "any"} for name in SLOTS},
                           "actions": [action().name() for action in ACTIONS]}
 

@@ -73,14 +73,14 @@ class Dialogue:
         """Start the flow of ``intent`` (or switch to it, keeping the order already given)."""
         flow, slot, value = FLOW_OF_INTENT[intent]
         if flow != self.flow:
-            self.slots.update(flow=flow, requested_slot=None, reasks={})
+            self.slots.update(flow=flow, requested_slot=None, reasks={}, offered=None)
             self.flow_started_at = now.isoformat()
         if value:
             self.slots[slot] = value
         return ACTION_OF_FLOW[flow]
 
     def end_flow(self) -> None:
-        self.slots.update(flow=None, requested_slot=None, reasks={})
+        self.slots.update(flow=None, requested_slot=None, reasks={}, offered=None)
         self.flow_started_at = None
 
     @property

@@ -83,6 +83,7 @@ class DialogueConfig:
     cantonese_markers: tuple[str, ...] = ()
     request_joiners: tuple[str, ...] = ()
     long_message_chars: int = 0  # 0: every message is read as one request
+    refusals: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (offer kind, phrases spaced)
 
     def last_question(self, text: str) -> str:
         """A long message's last sentence (a complaint that ends with its question: the
@@ -91,6 +92,13 @@ class DialogueConfig:
             return text
         sentences = [s for s in _SENTENCE_END.split(text) if len(squash(s)) >= 2]
         return sentences[-1] if sentences else text
+
+    def refuses(self, text: str, offered: str) -> bool:
+        """The message refuses the ``offered`` kind ("我不要换货", "no, I want my money back"),
+        anywhere in it; Latin phrases as whole words."""
+        message = spaced(text)
+        phrases = next((words for kind, words in self.refusals if kind == offered), ())
+        return any(opens_with(message, p, len(message)) for p in phrases)
 
     def split_requests(self, text: str) -> tuple[str, str] | None:
         """The message cut at its first request joiner into two non-trivial parts, or None."""
@@ -148,6 +156,11 @@ def _gibberish(raw: dict[str, object]) -> Gibberish:
                      int(str(raw["consonant_run"])))
 
 
+def _refusals(raw: dict[str, dict[str, list[str]]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((str(kind), tuple(sorted(_phrases(by_locale, spaced), key=len, reverse=True)))
+                 for kind, by_locale in raw.items())
+
+
 def load_dialogue(path: Path) -> DialogueConfig:
     raw = load_yaml(path) or {}
     try:
@@ -160,6 +173,7 @@ def load_dialogue(path: Path) -> DialogueConfig:
                               int(raw["holding_max_lead_chars"]), _gibberish(raw["gibberish"]),
                               tuple(str(m) for m in raw["cantonese_markers"]),
                               word_list(raw["request_joiners"]),
-                              int(raw.get("long_message_chars", 0)))
+                              int(raw.get("long_message_chars", 0)),
+                              _refusals(raw["refusals"]))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ConfigFileError(f"{path}: bad dialogue config ({exc!r})") from exc

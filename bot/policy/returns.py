@@ -8,7 +8,7 @@ can say exactly why the bot said yes or no.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -36,6 +36,7 @@ class Outcome(StrEnum):
     DEFECT_EXCHANGE = "defect_exchange"
     NO_REASON_EXCHANGE = "no_reason_exchange"
     FAST_REFUND = "fast_refund"
+    DEFECT_REFUND = "defect_refund"  # a defect refunded instead of exchanged (photos reviewed)
     NEEDS_APPROVAL = "needs_approval"  # above the L1 refund limit: L2 approves
     NOT_ELIGIBLE = "not_eligible"
 
@@ -71,6 +72,8 @@ class ReturnPolicy:
     swap_words: tuple[str, ...] = ()
     defect_words: tuple[str, ...] = ()
     captions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    defect_refund_days: int = 0
+    offer_refused_rule: str = "offer_refused"
 
     def caption_kind(self, text: str) -> str | None:
         """Which evidence photo a caption names ("面单" → shipping_label), if any."""
@@ -147,6 +150,8 @@ def _parse(raw: dict[str, Any]) -> ReturnPolicy:
         defect_words=word_list(raw["exchange_reasons"]["defect"]),
         captions=tuple((str(kind), word_list(words)) for kind, words in
                        (raw["defect_exchange"].get("captions") or {}).items()),
+        defect_refund_days=int(raw["defect_refund"]["window_days"]),
+        offer_refused_rule=str(raw["offer_refused"]["handoff_rule"]),
     )
 
 
@@ -183,6 +188,22 @@ def decide(policy: ReturnPolicy, query: DecisionInput) -> Decision:
             and amount > query.l1_refund_limit:
         return _over_limit(decision, amount)
     return decision
+
+
+def refund_instead(policy: ReturnPolicy, query: DecisionInput) -> Decision:
+    """The refund the policy allows when the customer refused the exchange of ``query``: a
+    return within its windows, or a defect within ``defect_refund``; over the L1 limit it
+    needs approval; NOT_ELIGIBLE when no clause allows one (a person takes over)."""
+    decision = decide(policy, replace(query, kind=RequestKind.RETURN))
+    days = decision.days_since_delivery
+    if decision.outcome is not Outcome.NOT_ELIGIBLE or query.kind is not RequestKind.EXCHANGE \
+            or days is None or days > policy.defect_refund_days:
+        return decision
+    amount = Decimal(decision.amount_in_shop_currency or "0")
+    if amount > query.l1_refund_limit:
+        return _over_limit(decision, amount)
+    return Decision(Outcome.DEFECT_REFUND, "defect_refund_within_window", "defect_refund",
+                    days, decision.amount_in_shop_currency)
 
 
 def _before_shipping(policy: ReturnPolicy, query: DecisionInput, amount: Decimal) -> Decision:

@@ -77,6 +77,13 @@ async def run_every_branch(chat: Chat) -> None:
         ("r", ["我的快递到菜鸟驿站了吗", "2026110500018", "8888"]),
         ("s", ["东西寄错了", "2026110500013", "8888", "赔我 10 块"]),  # within L1 authority
         ("t", ["赔我 300"]),  # above it: a specialist approves
+        # Refusals: a refund instead (return, defect), none allowed, above the L1 limit.
+        ("refusal-return", ["卫衣小了，想换个大一号的", "2026110500001", "5678",
+                            "我不要换货，我要退款", "好的"]),
+        ("refusal-defect", ["电饭煲坏了，想换一个", "2026110500013", "8888", "不要换货，直接退款"]),
+        ("refusal-none", ["耳机坏了，我要换货", "2026110500003", "1111", "我不要换货"]),
+        ("refusal-limit", ["扫地机器人颜色不喜欢，想换个颜色", "2026110500005", "3333",
+                           "不换了，退钱吧"]),
     ]
     for user, lines in script:
         chat.user_id = user
