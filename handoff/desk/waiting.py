@@ -7,7 +7,8 @@ agent has answered, the desk decides per message (``training_data/handoff/waitin
 - "还要等多久 / how long" → the case's due time, in the customer's words;
 - an L1 question (order status, return eligibility, FAQ) → the bot answers it as usual (the
   message and the answer stay on the case); once an agent has answered, the agent owns it;
-- anything else → "已补充到工单 …", the first time and then at most once per interval.
+- anything else → "已补充到工单 …", the first time and then at most once per interval, until
+  an agent has answered (then the agent is in the conversation and the desk stays quiet).
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ class Waiting:
 
     def _acknowledge(self, conversation: Conversation, case: Case, corner: dict[str, Any],
                      now: datetime) -> list[OutboundMessage]:
+        if case.first_response_at is not None:
+            return []  # an agent is in the conversation: they answer, not an automatic line
         last = corner.get("acked_at")
         if last and now - datetime.fromisoformat(last) < self.policy.acknowledge_every:
             return []  # added to the case quietly: one sign of life per interval is enough

@@ -89,11 +89,20 @@ class IdentifierMasker:
         return value
 
 
+def _inside(start: int, end: int, kept_start: int, kept_end: int, raw: str) -> bool:
+    """Whether a match is (part of) a kept shape: it overlaps one and does not begin with digits
+    of its own before it ("delivered on 2026-11-29" stays; "130-2000-0101" is a phone whose
+    tail merely looks like a date)."""
+    if not (start < kept_end and kept_start < end):
+        return False
+    return not (start < kept_start and any(c.isdigit() for c in raw[:kept_start - start]))
+
+
 def _masked(match: re.Match[str], pattern: IdentifierPattern,
             kept: tuple[tuple[int, int], ...] = ()) -> str:
     raw = match.group(0)
     start, end = match.span()
-    if any(start < kept_end and kept_start < end for kept_start, kept_end in kept):
+    if any(_inside(start, end, kept_start, kept_end, raw) for kept_start, kept_end in kept):
         return raw
     compact = re.sub(r"[\s.()+-]", "", raw)
     if pattern.check and not CHECKS[pattern.check](compact):

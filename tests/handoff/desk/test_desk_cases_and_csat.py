@@ -1,5 +1,6 @@
-"""SOP: one open case per customer issue; human mode keeps the bot quiet; resolution asks for
-CSAT; "not solved" reopens the case to the same agent; status changes follow the state machine."""
+"""SOP: one open case per customer issue; human mode acknowledges, and lets the bot answer L1
+questions until an agent answers; resolution asks for CSAT; "not solved" reopens the case to the
+same agent; status changes follow the state machine."""
 
 from __future__ import annotations
 
@@ -25,19 +26,49 @@ def _handed_off(shop: Shop, desk: Desk, issue: str = "quality_issue") -> tuple[i
         return conv.id, case.id
 
 
-@pytest.mark.parametrize("text,intent", [
-    ("我的订单到哪了", "order_status"), ("我要退货", "return_request"), ("你好", "greet"),
-    ("谢谢", "thanks"), ("转人工", "request_human"), ("发票怎么开", "invoice_request"),
-])
-def test_in_human_mode_no_bot_reply_is_produced_for_any_message(
-        shop: Shop, desk: Desk, text: str, intent: str) -> None:
-    conv_id, case_id = _handed_off(shop, desk)
+def _says_while_waiting(shop: Shop, desk: Desk, conv_id: int, text: str,
+                        intent: str) -> tuple[list[object] | None, int | None]:
     with shop.db.session() as s:
         conv = s.get(Conversation, conv_id)
         assert conv is not None
         message = shop.says(s, conv, text, intent=intent)
-        assert desk.intercept(s, conv, message, shop.facts(text, intent=intent)) == []
-        assert message.case_id == case_id
+        replies = desk.intercept(s, conv, message, shop.facts(text, intent=intent))
+        return (None if replies is None else list(replies)), message.case_id
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("我的订单到哪了", "order_status"), ("我要退货", "return_request"),
+    ("发票怎么开", "invoice_request"),
+])
+def test_until_an_agent_answers_the_bot_still_answers_l1_questions_on_the_case(
+        shop: Shop, desk: Desk, text: str, intent: str) -> None:
+    conv_id, case_id = _handed_off(shop, desk)
+    replies, on_case = _says_while_waiting(shop, desk, conv_id, text, intent)
+    assert replies is None and on_case == case_id  # the bot answers; the case keeps the message
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("你好", "greet"), ("谢谢", "thanks"), ("转人工", "request_human"),
+])
+def test_other_messages_while_waiting_are_acknowledged_once_per_interval(
+        shop: Shop, desk: Desk, text: str, intent: str) -> None:
+    conv_id, case_id = _handed_off(shop, desk)
+    first, on_case = _says_while_waiting(shop, desk, conv_id, text, intent)
+    assert first is not None and len(first) == 1 and on_case == case_id
+    assert "已补充到工单" in first[0].text  # type: ignore[attr-defined]
+    again, _ = _says_while_waiting(shop, desk, conv_id, text, intent)
+    assert again == []
+
+
+def test_once_an_agent_has_answered_the_agent_owns_the_conversation(
+        shop: Shop, desk: Desk) -> None:
+    conv_id, case_id = _handed_off(shop, desk)
+    with shop.db.session() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.first_response_at = shop.now()
+    replies, on_case = _says_while_waiting(shop, desk, conv_id, "我的订单到哪了", "order_status")
+    assert replies == [] and on_case == case_id  # the agent is in the conversation: no auto-reply
 
 
 def test_sensitive_word_while_an_agent_works_the_case_escalates_it_to_l3(
