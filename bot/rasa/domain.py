@@ -64,6 +64,8 @@ def rules(intents: list[str], faq_intents: frozenset[str]) -> list[dict[str, Any
         found.append(_rule(f"answer {intent}", intent, "action_faq"))
     if HANDOFF_INTENT in intents:
         found.append(_rule("a person on request", HANDOFF_INTENT, "action_handoff"))
+    if "demand_compensation" in intents:
+        found.append(_rule("a compensation demand", "demand_compensation", "action_compensation"))
     for flow, action in ACTION_OF_FLOW.items():
         for intent in ("inform", NOT_UNDERSTOOD):
             if intent in intents or intent == NOT_UNDERSTOOD:

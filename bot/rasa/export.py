@@ -33,6 +33,9 @@ class Exported:
 
 def export_project(training_data: Path, target: Path) -> Exported:
     examples = _examples(training_data / "nlu")
+    # Our engine spots a compensation demand by its words (policies/compensation.yml), not by
+    # an intent; a Rasa assistant needs one, so its examples are made from those words.
+    examples[COMPENSATION_INTENT] = _demands(training_data / "policies" / "compensation.yml")
     intents = sorted(examples)
     entities = sorted({e for lines in examples.values() for line in lines
                        for e in _ENTITY.findall(line)})
@@ -52,6 +55,17 @@ def export_project(training_data: Path, target: Path) -> Exported:
         shutil.copy(userdict, target / "jieba" / "userdict.txt")
     return Exported(len(intents), sum(map(len, examples.values())),
                     len(the_domain["slots"]), len(found_rules))
+
+
+COMPENSATION_INTENT = "demand_compensation"
+
+
+def _demands(path: Path) -> list[str]:
+    """Example demands: each demand word alone and with an amount ("赔我 300", "compensate 50")."""
+    words = (load_yaml(path) or {}).get("demand_words") or {}
+    return [text for by_locale in words.values() for word in by_locale
+            for text in (str(word), f"{word} 300", f"I want 50 {word}" if str(word).isascii()
+                         else f"{word}50块")]
 
 
 def _examples(nlu_dir: Path) -> dict[str, list[str]]:

@@ -22,7 +22,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("rasa") / "assistant"
     result = CliRunner().invoke(cli, ["rasa", "export", str(target)], obj=Settings())
     assert result.exit_code == 0, result.output
-    assert "21 intents" in result.output
+    # Our 21 intents, and the compensation demand our engine spots by its words.
+    assert "22 intents" in result.output
     return target
 
 
@@ -72,3 +73,9 @@ def test_config_uses_jieba_and_the_endpoint_points_at_our_action_server(project:
     assert config["pipeline"][0]["name"] == "JiebaTokenizer"
     assert (project / "jieba" / "userdict.txt").exists()
     assert read(project, "endpoints.yml")["action_endpoint"]["url"].endswith("/webhook")
+
+
+def test_a_compensation_demand_is_an_intent_of_its_own_for_rasa(project: Path) -> None:
+    blocks = read(project, "data/nlu.yml")["nlu"]
+    demands = next(b for b in blocks if b.get("intent") == "demand_compensation")
+    assert "赔我 300" in demands["examples"] and "compensate" in demands["examples"]
