@@ -41,8 +41,7 @@ def read_turn(runtime: Runtime, message: InboundMessage, parse: dict[str, Any],
         # A long story ending with its question: the question, without its identifiers, decides.
         alone = runtime.identifiers.read(question, phone_expected=dialogue.expects_phone)
         _read_request_alone(runtime, alone.request if alone.found else question, parse)
-        requests = FLOW_OF_INTENT.keys() | runtime.faq.intents
-        if alone.found and parse["intent"]["name"] not in requests:
+        if alone.found and parse["intent"]["name"] not in _requests(runtime):
             parse["intent"] = {"name": "inform", "confidence": 1.0}  # "查訂單 TW2026…，末四碼 …"
     elif found.found and not pressed and len(found.request) >= 2:
         _read_request_alone(runtime, found.request, parse)
@@ -70,8 +69,7 @@ def _read_request_alone(runtime: Runtime, request: str, parse: dict[str, Any]) -
     bot's requests (never to make a message out of scope)."""
     alone = runtime.models.model.parse(request, runtime.clock.now().date())
     name, confidence = alone["intent"]["name"], float(alone["intent"]["confidence"])
-    requests = FLOW_OF_INTENT.keys() | runtime.faq.intents
-    if name in requests and confidence >= runtime.identifiers.request_confidence \
+    if name in _requests(runtime) and confidence >= runtime.identifiers.request_confidence \
             and name != parse["intent"]["name"]:
         parse["intent"], parse["intent_ranking"] = alone["intent"], alone["intent_ranking"]
 
@@ -86,7 +84,12 @@ def second_request(runtime: Runtime, message: InboundMessage,
     model, today = runtime.models.model, runtime.clock.now().date()
     first, second = (model.parse(part, today) for part in parts)
     intents = first["intent"]["name"], second["intent"]["name"]
-    if intents[0] == intents[1] or not set(intents) <= FLOW_OF_INTENT.keys() | runtime.faq.intents:
+    if intents[0] == intents[1] or not set(intents) <= _requests(runtime):
         return None
     parse["intent"], parse["intent_ranking"] = first["intent"], first["intent_ranking"]
     return intents[1]
+
+
+def _requests(runtime: Runtime) -> set[str]:
+    """The intents the bot itself serves: its flows and its FAQ topics."""
+    return set(FLOW_OF_INTENT) | runtime.faq.intents

@@ -19,7 +19,7 @@ from handoff.config.yamlfile import load_yaml
 from handoff.desk import cases
 from handoff.routing.sla import SlaClock
 from handoff.store.models import Case, Conversation, ConversationMode
-from handoff.store.reply import Button, OutboundMessage
+from handoff.store.reply import Button, OutboundMessage, pressed_payload
 
 CSAT_PAYLOAD = "csat:"
 NOT_SOLVED = "not_solved"
@@ -43,8 +43,7 @@ def load_not_solved_words(path: Path) -> tuple[str, ...]:
 def parse_answer(text: str, payload: Mapping[str, Any] | None,
                  not_solved_words: tuple[str, ...]) -> CsatAnswer | None:
     """A rating (button payload ``csat:N``, "4", "４分", "★★★★") or "not solved"; else None."""
-    # The engine stores a pressed button as {"button": payload}; the wire form is {"payload"}.
-    raw = str((payload or {}).get("button") or (payload or {}).get("payload") or "")
+    raw = pressed_payload(payload)
     if not raw.startswith(CSAT_PAYLOAD) and text.strip().startswith(CSAT_PAYLOAD):
         raw = text.strip()
     if raw.startswith(CSAT_PAYLOAD):
@@ -66,21 +65,17 @@ def _rating(value: str) -> CsatAnswer | None:
 
 def awaiting_case(conversation: Conversation) -> str | None:
     """The number of the case whose rating the conversation waits for, if any."""
-    corner = (conversation.state or {}).get(STATE_KEY) or {}
-    number = corner.get("csat_case")
+    number = conversation.corner(STATE_KEY).get("csat_case")
     return str(number) if number else None
 
 
 def set_awaiting(conversation: Conversation, case_number: str | None) -> None:
-    # A new dict, so SQLAlchemy sees the JSON column change.
-    state = dict(conversation.state or {})
-    corner = dict(state.get(STATE_KEY) or {})
+    corner = conversation.corner(STATE_KEY)
     if case_number:
         corner["csat_case"] = case_number
     else:
         corner.pop("csat_case", None)
-    state[STATE_KEY] = corner
-    conversation.state = state
+    conversation.set_corner(STATE_KEY, corner)
 
 
 def csat_prompt(replies: Replies, locale: str, case_number: str) -> OutboundMessage:

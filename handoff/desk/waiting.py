@@ -29,7 +29,7 @@ from handoff.ports import TurnFacts
 from handoff.store.models.cases import Case
 from handoff.store.models.chat import Conversation, Message
 from handoff.store.models.enums import CaseStatus, ConversationMode
-from handoff.store.reply import Button, OutboundMessage
+from handoff.store.reply import Button, OutboundMessage, pressed_payload
 
 PAYLOAD = "waiting:"
 CLOSE, KEEP = "close", "keep"
@@ -81,16 +81,16 @@ class Waiting:
     def answer(self, session: Session, conversation: Conversation, case: Case, message: Message,
                facts: TurnFacts | None, now: datetime) -> list[OutboundMessage] | None:
         """The replies (possibly none), or None: the bot answers this L1 question itself."""
-        choice, corner = _choice(message), _corner(conversation)
+        choice, corner = _choice(message), conversation.corner(STATE_KEY)
         locale = case.locale
         if choice == CLOSE or (corner.get("offered_close") == case.number
                                and _says(message.text, self.policy.close)):
             return [self._close(session, conversation, case, now)]
         if choice == KEEP:
-            _set_corner(conversation, {**corner, "offered_close": None})
+            conversation.set_corner(STATE_KEY, {**corner, "offered_close": None})
             return [self._replies.reply("waiting_kept", locale, case_number=case.number)]
         if _says(message.text, self.policy.never_mind):
-            _set_corner(conversation, {**corner, "offered_close": case.number})
+            conversation.set_corner(STATE_KEY, {**corner, "offered_close": case.number})
             return [self._offer_close(case)]
         if _says(message.text, self.policy.how_long):
             due = _due(case)
@@ -118,7 +118,7 @@ class Waiting:
         last = corner.get("acked_at")
         if last and now - datetime.fromisoformat(last) < self.policy.acknowledge_every:
             return []  # added to the case quietly: one sign of life per interval is enough
-        _set_corner(conversation, {**corner, "acked_at": now.isoformat()})
+        conversation.set_corner(STATE_KEY, {**corner, "acked_at": now.isoformat()})
         due = _due(case)
         when = when_words(due, now, self._timezone) if due and due > now else None
         return [self._replies.reply("waiting_ack", case.locale, case_number=case.number,
@@ -139,7 +139,7 @@ class Waiting:
         transition(session, case, CaseStatus.RESOLVED, now, "customer")
         add_event(session, case, "withdrawn_by_customer", now, "customer")
         conversation.mode = ConversationMode.BOT
-        _set_corner(conversation, {})
+        conversation.set_corner(STATE_KEY, {})
         return self._replies.reply("waiting_closed", case.locale, case_number=case.number)
 
 
@@ -148,15 +148,5 @@ def _due(case: Case) -> datetime | None:
 
 
 def _choice(message: Message) -> str | None:
-    payload = message.payload or {}
-    raw = str(payload.get("button") or payload.get("payload") or "")
+    raw = pressed_payload(message.payload)
     return raw[len(PAYLOAD):] if raw.startswith(PAYLOAD) else None
-
-
-def _corner(conversation: Conversation) -> dict[str, Any]:
-    return dict((conversation.state or {}).get(STATE_KEY) or {})
-
-
-def _set_corner(conversation: Conversation, corner: dict[str, Any]) -> None:
-    # A new dict, so SQLAlchemy sees the JSON column change.
-    conversation.state = {**(conversation.state or {}), STATE_KEY: corner}

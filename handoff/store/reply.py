@@ -59,3 +59,9 @@ class OutboundMessage:
             buttons=tuple(Button(str(b["title"]), str(b["payload"])) for b in buttons),
             images=tuple(str(i) for i in images),
         )
+
+
+def pressed_payload(payload: Mapping[str, Any] | None) -> str:
+    """The payload of the button a message pressed, or "". The engine stores a pressed button
+    as {"button": payload}; the wire form is {"payload": payload}."""
+    return str((payload or {}).get("button") or (payload or {}).get("payload") or "")

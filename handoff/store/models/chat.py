@@ -37,6 +37,14 @@ class Conversation(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
+    def corner(self, key: str) -> dict[str, Any]:
+        """A copy of one owner's corner of ``state`` (the desk's, the waiting room's …)."""
+        return dict((self.state or {}).get(key) or {})
+
+    def set_corner(self, key: str, corner: dict[str, Any]) -> None:
+        # A new dict, so SQLAlchemy sees the JSON column change.
+        self.state = {**(self.state or {}), key: corner}
+
 
 class Message(Base):
     """A turn in a conversation, in either direction.
