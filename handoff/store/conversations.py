@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.store.models import Conversation, Customer
+from handoff.store.persons import lock_persons
 
 
 def open_conversation(session: Session, channel: str, external_id: str, now: datetime,
@@ -36,4 +37,5 @@ def open_conversation(session: Session, channel: str, external_id: str, now: dat
                                     created_at=now, updated_at=now)
         session.add(conversation)
         session.flush()
+    lock_persons(session, customer.person_id)  # after the conversation: the order turns lock in
     return customer, conversation
