@@ -125,7 +125,10 @@ class Bot:
 
     def _once(self, message: InboundMessage, parsed: _Parsed) -> list[OutboundMessage]:
         try:
-            with self.runtime.db.session() as session:
+            # No autoflush: the turn changes the conversation and its messages step by step,
+            # and every query in between would write them again; the store's functions flush
+            # where they need ids or counts, and the commit writes the rest once.
+            with self.runtime.db.session() as session, session.no_autoflush:
                 return self._handle(session, message, parsed)
         except IntegrityError:
             # A concurrent delivery of the same update committed first: answer as a redelivery.
