@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff.store.changes import ChangeFeed, watch
+
 
 class Database:
     """Owns the engine and hands out sessions (``with db.session() as s: ...``)."""
@@ -33,6 +35,10 @@ class Database:
         event.listen(self._factory, "after_commit", _CommitHooks(self._commit_hooks))
         self._flush_hooks: list[Callable[[Session], None]] = []
         event.listen(self._factory, "before_flush", _FlushHooks(self._flush_hooks))
+        # Writes to the floor (and model deployments) mark their transaction: its commit wakes
+        # this process's live pages and, on PostgreSQL, the other workers' (handoff.store.changes).
+        self.changes = ChangeFeed(shared=self.dialect == "postgresql")
+        watch(self._factory, self.changes, notify=self.changes.shared)
 
     @property
     def dialect(self) -> str:
