@@ -55,8 +55,8 @@ class ChangeListener:
                 with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=10,
                                      application_name=APPLICATION_NAME) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
+                    self._feed.publish(Topic)  # first: listening means caught up
                     self._feed.set_listening(True)
-                    self._feed.publish(Topic)
                     delay = self._retry
                     self._listen(connection)
             except psycopg.Error as exc:
