@@ -115,6 +115,7 @@ class Settings(BaseSettings):
                                           "webchat_allowed_origins"))
     console_live_poll_seconds: float = 1.0  # live pages: the retrain job's progress, and the
     # floor while the change feed cannot hear every worker (its LISTEN connection is down)
+    console_live_gap_seconds: float = 0.5  # a live page is told of changes at most this often
     change_feed_check_seconds: float = 15.0  # live pages re-read the floor this often anyway
     # (writes outside the store's sessions), and the LISTEN connection is checked as often
     change_feed_retry_seconds: float = 1.0  # a lost LISTEN connection: first retry, doubling

@@ -6,8 +6,9 @@ change feed (`handoff.store.changes`): a commit in this process wakes them at on
 PostgreSQL so does a commit in any other worker (its NOTIFY reaches this worker's one LISTEN
 connection). One fingerprint read per change serves every stream of the worker; the read also
 runs every ``change_feed_check_seconds`` as a safety net, and every
-``console_live_poll_seconds`` while the feed cannot hear the other workers. Pages then re-fetch
-themselves and swap their ``data-live`` regions (see static/console.js).
+``console_live_poll_seconds`` while the feed cannot hear the other workers. A stream sends at
+most one event per ``console_live_gap_seconds``. Pages then re-fetch themselves and swap their
+``data-live`` regions (see static/console.js).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ class Floor:
     """The floor's fingerprint for every stream of this worker: read again only when the feed
     moved, or when the last read is older than the fallback interval."""
 
-    def __init__(self, db: Database, *, poll: float, check: float) -> None:
+    def __init__(self, db: Database, *, poll: float, check: float, gap: float = 0.0) -> None:
         self.feed, self._db, self._poll, self._check = db.changes, db, poll, check
+        self.gap = gap  # the shortest time between two change events of one stream
         self._lock = asyncio.Lock()  # streams woken together share one read
         self._version, self._read_at, self._value = -1, 0.0, ()
 
@@ -90,11 +92,17 @@ async def _stream(request: web.Request, response: web.StreamResponse) -> None:
         if current != last:
             await _send(response, "change", {"fp": repr(current), "first": last is None})
             last, quiet_since = current, time.monotonic()
+            # A turn commits several times: the page re-fetches once per gap, not per commit
+            # (changes meanwhile moved the version past ``seen``: the wait below returns).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(floor.gap):
+                    await stopping.wait()
         elif time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
             await response.write(b": ping\n\n")
             quiet_since = time.monotonic()
         # The retrain job lives in this process and tells no feed: checked every interval.
-        await floor.feed.wait(Topic.FLOOR, seen, floor.interval, stopping)
+        await floor.feed.wait(Topic.FLOOR, seen, min(floor.interval, HEARTBEAT_SECONDS),
+                              stopping)
 
 
 def _job(request: web.Request) -> tuple[str, int]:
@@ -115,7 +123,8 @@ def setup_live(app: web.Application) -> None:
     runtime = app[RUNTIME]
     settings = runtime.settings
     app[FLOOR] = Floor(runtime.db, poll=settings.console_live_poll_seconds,
-                       check=settings.change_feed_check_seconds)
+                       check=settings.change_feed_check_seconds,
+                       gap=settings.console_live_gap_seconds)
     app[STREAMS] = weakref.WeakSet()
     app[STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stop_streams)
