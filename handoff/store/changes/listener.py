@@ -62,6 +62,8 @@ class ChangeListener:
             except psycopg.Error as exc:
                 log.warning("change listener lost its connection (%s); retrying in %.1f s",
                             type(exc).__name__, delay)
+            except Exception:  # never end the thread: the feed would stay deaf for good
+                log.exception("change listener failed; retrying in %.1f s", delay)
             finally:
                 self._feed.set_listening(False)
             if self._stopping.wait(delay):
