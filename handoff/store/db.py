@@ -25,6 +25,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff.store.changes import ChangeFeed, watch
+
 
 class Database:
     """Owns the engine and hands out sessions (``with db.session() as s: ...``)."""
@@ -42,6 +44,10 @@ class Database:
         event.listen(self._factory, "before_flush", _FlushHooks(self._flush_hooks))
         # Re-entrant: a thread that already writes may open a read session inside its turn.
         self._writers = threading.RLock() if self.dialect == "sqlite" else None
+        # Writes to the floor (and model deployments) mark their transaction: its commit wakes
+        # this process's live pages and, on PostgreSQL, the other workers' (handoff.store.changes).
+        self.changes = ChangeFeed(shared=self.dialect == "postgresql")
+        watch(self._factory, self.changes, notify=self.changes.shared)
 
     @property
     def dialect(self) -> str:
