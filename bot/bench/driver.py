@@ -8,12 +8,13 @@ import asyncio
 import io
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
 from PIL import Image
 
+from bot.bench.buyers import Buyers
 from bot.bench.customers import Script, Turn, mix
 from bot.bench.servers import SUPERVISOR
 from bot.channels.webchat.token import HEADER
@@ -106,15 +107,16 @@ class Agent:
 
 async def customer(index: int, scripts: tuple[Script, ...], messages: int,
                    client: aiohttp.ClientSession, urls: tuple[str, ...], agent: Agent,
-                   tally: Tally) -> None:
-    """Play scripts until ``messages`` turns were sent."""
+                   tally: Tally, buyers: Buyers) -> None:
+    """Play scripts until ``messages`` turns were sent; each conversation is its own buyer."""
     sent = 0
     for number, script in enumerate(mix(scripts, seed=index)):
         chat = Conversation(urls, f"bench-{uuid.uuid4().hex[:8]}-{index}-{number}")
+        buyer = index * messages + number  # below customers x messages: copies exist
         for turn in script.turns:
             if sent >= messages:
                 return
-            await send(client, chat, turn, tally)
+            await send(client, chat, replace(turn, text=buyers.text(turn.text, buyer)), tally)
             sent += 1
         case = chat.view.get("case_number")
         if script.agent and case:
@@ -131,7 +133,7 @@ async def customer(index: int, scripts: tuple[Script, ...], messages: int,
 
 
 async def drive(urls: tuple[str, ...], token: str, scripts: tuple[Script, ...],
-                customers: int, messages: int) -> tuple[Tally, float]:
+                customers: int, messages: int, buyers: Buyers) -> tuple[Tally, float]:
     """Run every customer at once; the tally and the wall-clock seconds it took."""
     tally = Tally()
     connector = aiohttp.TCPConnector(limit=0)
@@ -139,6 +141,6 @@ async def drive(urls: tuple[str, ...], token: str, scripts: tuple[Script, ...],
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
         agent = Agent(client, urls, token, tally)
         started = time.perf_counter()
-        await asyncio.gather(*(customer(i, scripts, messages, client, urls, agent, tally)
-                               for i in range(customers)))
+        await asyncio.gather(*(customer(i, scripts, messages, client, urls, agent, tally,
+                                        buyers) for i in range(customers)))
         return tally, time.perf_counter() - started

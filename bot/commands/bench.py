@@ -15,6 +15,7 @@ from bot.commands import settings_of
 from handoff.config.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.bench.buyers import Buyers
     from bot.bench.servers import ServerGroup
 
 
@@ -41,27 +42,32 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
           database_url: str | None, url: str | None, agent_token: str | None) -> None:
     """Drive web chat customers (and an agent on the REST API) through real servers on
     loopback; print turns/s, latency percentiles, errors, outbox delay and peak RSS."""
+    from bot.bench.buyers import Buyers, load_buyers
     from bot.bench.customers import load_scripts
     from bot.bench.driver import drive
     from bot.bench.report import Delays, outbox_delays, render
 
     settings = settings_of(ctx)
-    scripts = load_scripts(settings.training_data_dir / "bench" / "customers.yml")
+    mix_file = settings.training_data_dir / "bench" / "customers.yml"
+    scripts = load_scripts(mix_file)
     label = f"bench turns: {customers} customers x {messages} messages, {workers} worker(s)"
     if url:
         if not agent_token:
             raise click.UsageError("--url needs --agent-token (a supervisor's API token)")
+        # A server we did not start: its database has no copies of the orders to hand out.
         tally, seconds = asyncio.run(drive((url.rstrip("/"),), agent_token, scripts,
-                                           customers, messages))
+                                           customers, messages, Buyers({})))
         click.echo(render(label=f"{label} at {url}", tally=tally, seconds=seconds,
                           delays=Delays(0, ()), rss_mb=[]))
         return
     with tempfile.TemporaryDirectory(prefix="aftersales-bench-") as tmp:
         run = _LocalRun(settings, Path(tmp), database_url, workers)
         token = run.prepare()
+        buyers = load_buyers(mix_file)
+        run.copy_orders(buyers, customers * messages)  # a conversation sends >= 1 message
         with run.servers() as group:
             tally, seconds = asyncio.run(drive((group.url,), token, scripts, customers,
-                                               messages))
+                                               messages, buyers))
             time.sleep(0.5)  # the last agent replies leave the outbox
             rss = group.peak_rss_mb()
         click.echo(render(label=f"{label}, {run.url.split(':', 1)[0]}", tally=tally,
@@ -86,6 +92,15 @@ class _LocalRun:
         from bot.bench.servers import prepare_database
 
         return prepare_database(self.settings)
+
+    def copy_orders(self, buyers: Buyers, conversations: int) -> None:
+        from handoff.store.db import Database
+
+        database = Database(self.url)
+        try:
+            buyers.copy_orders(database, conversations)
+        finally:
+            database.dispose()
 
     def servers(self) -> AbstractContextManager[ServerGroup]:
         from bot.bench.servers import serve
