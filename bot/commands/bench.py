@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,10 +61,10 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
         with run.servers() as group:
             tally, seconds = asyncio.run(drive((group.url,), token, scripts, customers,
                                                messages))
-            time.sleep(0.5)  # the last agent replies leave the outbox
+            delays = outbox_delays(run.url, tally.replied)  # waits for the last replies
             rss = group.peak_rss_mb()
         click.echo(render(label=f"{label}, {run.url.split(':', 1)[0]}", tally=tally,
-                          seconds=seconds, delays=outbox_delays(run.url), rss_mb=rss))
+                          seconds=seconds, delays=delays, rss_mb=rss))
         if tally.errors:  # the servers' own account of what failed
             log = (Path(tmp) / "server.log").read_text(errors="replace").splitlines()
             click.echo("\n".join(["server log (last lines):", *log[-150:]]), err=True)
