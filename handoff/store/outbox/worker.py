@@ -39,7 +39,13 @@ from handoff.store.outbox.rows import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Sent = tuple[int, datetime]  # a delivered row's id and when its send returned
-THREADS = 2  # the lease and the marks; failures are rare
+THREADS = 4  # a lease, and the marks of earlier rounds still waiting for the write lock
+
+
+def _log_mark_failure(marking: asyncio.Future[None]) -> None:
+    if not marking.cancelled() and marking.exception() is not None:
+        # The rows stay leased, and go out again when the lease expires (at-least-once).
+        log.error("outbox: recording sent rows failed", exc_info=marking.exception())
 
 
 class OutboxWorker:
@@ -70,19 +76,22 @@ class OutboxWorker:
         else:
             self._senders[channel] = sender
 
-    async def _in_thread(self, func: Callable[..., T], *args: Any) -> T:
-        """Store work off the event loop, tracked so a cancelled worker can wait for it: a
-        transaction abandoned mid-way would return its connection to a disposed pool.
+    def _start(self, func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        """Store work on the worker's own threads, tracked so a cancelled worker can wait for
+        it: a transaction abandoned mid-way would return its connection to a disposed pool.
 
-        The worker's own threads, not asyncio's default executor: there a lease queued behind
-        every customer turn waiting for a thread (16 customers, 6 threads on 2 cores), and the
-        agent's reply waited with it."""
+        Not asyncio's default executor: there a lease queued behind every customer turn
+        waiting for a thread (16 customers, 6 threads on 2 cores), and the agent's reply
+        waited with it."""
         if self._threads is None:
             self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="outbox")
         future = asyncio.get_running_loop().run_in_executor(self._threads, func, *args)
         self._in_flight.add(future)
         future.add_done_callback(self._in_flight.discard)
-        return await asyncio.shield(future)
+        return future
+
+    async def _in_thread(self, func: Callable[..., T], *args: Any) -> T:
+        return await asyncio.shield(self._start(func, *args))
 
     def wake(self) -> None:
         """Start a round now instead of at the next poll. Safe from any thread."""
@@ -107,14 +116,22 @@ class OutboxWorker:
             self.wake()
 
     async def run_once(self) -> int:
-        """Attempt every due delivery once; returns how many were sent (pulled rows included).
+        """Attempt every due delivery once; returns how many were sent (pulled rows included)
+        once they are all recorded as sent."""
+        sent, marking = await self._round()
+        if marking is not None:
+            await asyncio.shield(marking)
+        return sent
+
+    async def _round(self) -> tuple[int, asyncio.Future[None] | None]:
+        """Lease and send; how many were sent, and the transaction recording them.
 
         Customers are served concurrently (a chat paced by its platform's per-chat limit does
         not hold up the others); each customer's replies go out oldest first. The round's sent
         rows are marked together, in one transaction, when every customer's turn is over.
         """
         if not self._senders and not self._pulled:
-            return 0
+            return 0, None
         pulled, deliveries = await self._in_thread(self._lease)
         by_recipient: dict[tuple[str, str], list[Delivery]] = {}
         for delivery in deliveries:
@@ -122,9 +139,8 @@ class OutboxWorker:
         groups = await asyncio.gather(*(self._deliver_in_order(group)
                                         for group in by_recipient.values()))
         sent = [row for group in groups for row in group]
-        if sent:
-            await self._in_thread(self._record_sent, sent)
-        return pulled + len(sent)
+        marking = self._start(self._record_sent, sent) if sent else None
+        return pulled + len(sent), marking
 
     async def _deliver_in_order(self, group: list[Delivery]) -> list[Sent]:
         """One customer's replies in order. After a failure the later ones wait for the failed
@@ -158,9 +174,16 @@ class OutboxWorker:
                 # this round's lease or sets the event again for the next round.
                 self.wakeup.clear()
                 try:
-                    await self.run_once()
+                    _, marking = await self._round()
                 except Exception:
                     log.exception("outbox round failed; retrying")
+                else:
+                    # The next round does not wait for this one's marks: on SQLite they may
+                    # queue for the write lock behind customer turns, and a reply committed
+                    # meanwhile would queue with them. Order holds without them: a leased row
+                    # not yet marked keeps its customer's later rows out of every lease.
+                    if marking is not None:
+                        marking.add_done_callback(_log_mark_failure)
                 # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
                 # cancellation that arrives together with a wake-up, and the app's shutdown
                 # would then wait for this loop forever.
