@@ -63,7 +63,7 @@ def _sent_at(database: Database, message_ids: set[int]) -> dict[int, datetime]:
 
 
 def render(*, label: str, tally: Tally, seconds: float, delays: Delays,
-           rss_mb: list[float]) -> str:
+           rss_mb: list[float], probe: Delays | None = None) -> str:
     """The printed report, one figure a line."""
     ms = [t * 1000 for t in tally.turns]
     agent_ms = [t * 1000 for t in tally.agent_calls]
@@ -81,4 +81,9 @@ def render(*, label: str, tally: Tally, seconds: float, delays: Delays,
         f"p99 {percentile([d * 1000 for d in delays.delays], 99):.1f} ms",
         "peak RSS:       " + ", ".join(f"{mb:.0f} MB" for mb in rss_mb) + " (per worker)",
     ]
+    if probe is not None:
+        lines.insert(-1, f"push probe:     {len(probe.delays)}/{probe.queued} delivered to the "
+                         f"local HTTP server; delay after the commit "
+                         f"p50 {percentile([d * 1000 for d in probe.delays], 50):.1f} ms  "
+                         f"p99 {percentile([d * 1000 for d in probe.delays], 99):.1f} ms")
     return "\n".join(lines)
