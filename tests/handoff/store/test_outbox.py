@@ -19,6 +19,7 @@ from handoff.store.outbox import (
     PulledByCustomer,
     enqueue,
     lease_due,
+    mark_sent,
 )
 
 
@@ -209,3 +210,21 @@ async def test_rows_a_worker_sent_before_dying_go_out_again_when_its_lease_expir
     clock.advance(LEASE)
     assert await worker.run_once() == 2
     assert channel.delivered == [("42", {"text": "one"}), ("42", {"text": "two"})]
+
+
+async def test_while_a_reply_is_out_and_not_yet_recorded_the_customers_next_one_waits(
+    db: Database, clock: ManualClock
+) -> None:
+    _queue(db, clock, "42", "one")
+    _queue(db, clock, "43", "other customer")
+    with db.session() as session:  # a round sent "one"; its mark is not committed yet
+        [out] = lease_due(session, clock.now(), {"telegram"}, limit=1)
+    _queue(db, clock, "42", "two")
+    with db.session() as session:
+        leased = lease_due(session, clock.now(), {"telegram"})
+    assert [(d.recipient, d.payload["text"]) for d in leased] == [("43", "other customer")]
+    with db.session() as session:
+        mark_sent(session, [(out.id, clock.now())])
+    with db.session() as session:
+        assert [d.payload["text"] for d in lease_due(session, clock.now(), {"telegram"})] == [
+            "two"]
