@@ -30,10 +30,10 @@ class PulledByCustomer:
     """Registered instead of a `Sender` by a channel whose customers fetch the stored messages
     themselves (the web chat widget polls the messages table, which never looks at the outbox).
 
-    There is nothing to push: a reply is delivered the moment its transaction commits, so the
-    worker records such rows as sent in its lease transaction, without a send and without a
-    second transaction per round (every write transaction waits for SQLite's one write lock,
-    which customer turns wait for too). The row's ``sent_at`` is then when it was recorded."""
+    There is nothing to push: a reply is delivered the moment its transaction commits, so it is
+    recorded as sent in that same transaction, without a lease, a send or a wake-up (every
+    write transaction of the outbox's own would wait for SQLite's one write lock, which
+    customer turns wait for too). ``sent_at`` is then the time of that transaction."""
 
 
 @dataclass(frozen=True)

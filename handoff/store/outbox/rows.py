@@ -38,8 +38,19 @@ def enqueue(session: Session, *, channel: str, recipient: str, payload: dict[str
     session.add(row)
     if flush:
         session.flush()
-    session.info[_QUEUED] = True
+    if row.status is OutboxStatus.PENDING:  # else delivered at commit (`deliver_pulled`)
+        session.info[_QUEUED] = True
     return row
+
+
+def deliver_pulled(session: Session, channels: set[str], now: datetime) -> None:
+    """Record the rows this transaction adds for ``channels`` (whose customers pull their
+    messages) as sent: they are delivered when it commits, so the outbox spends no transaction
+    of its own on them (on SQLite one write-lock wait fewer per turn) and is not woken."""
+    for row in session.new:
+        if (isinstance(row, OutboxMessage) and row.channel in channels
+                and row.status is OutboxStatus.PENDING):
+            row.status, row.sent_at, row.attempts = OutboxStatus.SENT, now, 1
 
 
 def note_queued(session: Session) -> None:

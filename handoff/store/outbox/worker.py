@@ -7,9 +7,11 @@ delays it, and a restart resumes from the table (a crash between a send and its 
 sends those rows again once the lease expires). A permanent refusal (Telegram 400/403, e.g. the
 customer blocked the bot) ends the row as ``dead`` instead of retrying forever.
 
-A round costs one write transaction for the lease (rows of channels whose customers pull their
-messages are recorded as sent in it) and one for the sent marks, however many rows it carries:
-on SQLite every write transaction queues for the one write lock that customer turns need too.
+A round costs one write transaction for the lease and one for the sent marks, however many rows
+it carries: on SQLite every write transaction queues for the one write lock that customer turns
+need too. Rows of channels whose customers pull their messages (`PulledByCustomer`) cost none:
+they are recorded as sent in the transaction that queues them (or, queued by another process,
+in the next lease).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from handoff.store.clock import Clock
 from handoff.store.db import Database
 from handoff.store.outbox.port import Delivery, DeliveryError, PulledByCustomer, Sender
 from handoff.store.outbox.rows import (
+    deliver_pulled,
     hold_back,
     lease_due,
     mark_failed,
@@ -71,10 +74,18 @@ class OutboxWorker:
 
     def register(self, channel: str, sender: Sender | PulledByCustomer) -> None:
         """Deliver ``channel``'s rows through ``sender`` (each channel registers once)."""
-        if isinstance(sender, PulledByCustomer):
-            self._pulled.add(channel)
-        else:
+        if not isinstance(sender, PulledByCustomer):
             self._senders[channel] = sender
+            return
+        if not self._pulled:
+            self._db.add_flush_hook(self._deliver_pulled)
+        self._pulled.add(channel)
+
+    def _deliver_pulled(self, session: Session) -> None:
+        # Rows of pulled channels queued in this process are recorded as sent in their own
+        # transaction; the lease still records the ones another process queued (a cron
+        # `aftersales sweep` registers no channels).
+        deliver_pulled(session, self._pulled, self._clock.now())
 
     def _start(self, func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
         """Store work on the worker's own threads, tracked so a cancelled worker can wait for

@@ -21,6 +21,7 @@ from handoff.store.outbox import (
     lease_due,
     mark_sent,
 )
+from handoff.store.outbox.rows import take_queued
 
 
 class FlakyChannel:
@@ -148,26 +149,6 @@ class Widget(PulledByCustomer):
     """A channel whose customers fetch their messages (like the web chat widget)."""
 
 
-def _statuses(db: Database) -> list[tuple[str, OutboxStatus]]:
-    with db.session() as session:
-        return [(r.channel, r.status)
-                for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
-
-
-async def test_a_reply_the_customer_pulls_is_recorded_as_sent_without_a_send(
-    db: Database, clock: ManualClock
-) -> None:
-    channel = FlakyChannel()
-    channel.down = DeliveryError("connection refused")
-    worker = OutboxWorker(db, clock, {"telegram": channel, "webchat": Widget()})
-    with db.session() as session:
-        enqueue(session, channel="webchat", recipient="w-1", payload={"text": "在的"},
-                now=clock.now())
-    _queue_reply(db, clock)
-    assert await worker.run_once() == 1  # the widget's reply; Telegram is down
-    assert _statuses(db) == [("webchat", OutboxStatus.SENT), ("telegram", OutboxStatus.PENDING)]
-
-
 class Commits:
     """Counts the transactions that commit on a database (the write lock SQLite takes each)."""
 
@@ -179,13 +160,50 @@ class Commits:
         self.count += 1
 
 
+def _statuses(db: Database) -> list[tuple[str, OutboxStatus]]:
+    with db.session() as session:
+        return [(r.channel, r.status)
+                for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+
+
+async def test_a_reply_the_customer_pulls_is_delivered_when_its_transaction_commits(
+    db: Database, clock: ManualClock
+) -> None:
+    channel = FlakyChannel()
+    channel.down = DeliveryError("connection refused")
+    worker = OutboxWorker(db, clock, {"telegram": channel, "webchat": Widget()})
+    with db.session() as session:
+        enqueue(session, channel="webchat", recipient="w-1", payload={"text": "在的"},
+                now=clock.now())
+        assert not take_queued(session)  # nothing for the worker to wake up for
+    _queue_reply(db, clock)
+    assert await worker.run_once() == 0  # nothing was due but Telegram's, which is down
+    assert _statuses(db) == [("webchat", OutboxStatus.SENT), ("telegram", OutboxStatus.PENDING)]
+
+
+async def test_a_pulled_reply_another_process_queued_is_recorded_as_sent_by_the_lease(
+    db: Database, clock: ManualClock
+) -> None:
+    worker = OutboxWorker(db, clock, {"webchat": Widget()})
+    cron = Database(db.url)  # e.g. `aftersales sweep`: no channel registered there
+    try:
+        with cron.session() as session:
+            enqueue(session, channel="webchat", recipient="w-1", payload={"text": "还在吗"},
+                    now=clock.now())
+    finally:
+        cron.dispose()
+    assert _statuses(db) == [("webchat", OutboxStatus.PENDING)]
+    assert await worker.run_once() == 1
+    assert _statuses(db) == [("webchat", OutboxStatus.SENT)]
+
+
 async def test_a_round_for_three_customers_commits_once_to_lease_and_once_to_mark_sent(
     db: Database, clock: ManualClock
 ) -> None:
     channel = FlakyChannel()
     for recipient in ("41", "42", "43"):
         _queue(db, clock, recipient, "first", "second")
-    with db.session() as session:
+    with db.session() as session:  # queued before the web chat registered: the lease records it
         enqueue(session, channel="webchat", recipient="w-1", payload={"text": "hi"},
                 now=clock.now())
     commits = Commits(db)
