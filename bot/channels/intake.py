@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -20,6 +21,7 @@ from handoff.store.text import storable
 
 Handle = Callable[[InboundMessage], list[OutboundMessage]]
 """The engine's transport-free turn: store the message, decide, queue the replies."""
+T = TypeVar("T")
 
 
 class StoreUnavailable(Exception):
@@ -39,13 +41,21 @@ class ChannelIntake:
 
     async def accept(self, message: InboundMessage) -> list[OutboundMessage]:
         """Run one turn; a database outage surfaces as `StoreUnavailable`."""
+        return await self.run(lambda handle: handle(message))
+
+    async def run(self, work: Callable[[Handle], T]) -> T:
+        """``work(handle)`` off the event loop: a channel that reads the store around the turn
+        (the web chat checks the token before, reads the reply ids after) does it in the same
+        thread hop as the turn; each hop is a wait for a pool thread and the GIL."""
         try:
-            replies = await asyncio.to_thread(self._handle, storable_message(message))
+            return await asyncio.to_thread(work, self._storable_turn)
         except Exception as exc:
             if is_store_outage(exc):
                 raise StoreUnavailable(str(exc)) from exc
             raise
-        return replies
+
+    def _storable_turn(self, message: InboundMessage) -> list[OutboundMessage]:
+        return self._handle(storable_message(message))
 
 _NAME_COLUMN = 128  # Customer.display_name is VARCHAR(128); PostgreSQL refuses longer values
 

@@ -70,6 +70,12 @@ class _Turn:
     facts: TurnFacts | None = None
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    full: dict[str, Any]  # unmasked: its entities fill the slots, in this turn's memory only
+    masked: dict[str, Any]  # what is stored and shown
+
+
 def _fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -98,9 +104,11 @@ class Bot:
             # The web chat refuses longer text (413); a platform cannot be refused, so its text
             # is cut: understanding 100,000 characters would hold the turn for minutes.
             message = replace(message, text=message.text[:limit])
+        # Understood before the transaction: the parse needs no store, so no lock waits on it.
+        parsed = self._parse(message)
         for attempt in range(_CAS_ATTEMPTS - 1):
             try:
-                return self._once(message)
+                return self._once(message, parsed)
             except (StaleDataError, OperationalError) as exc:
                 # An agent (in another worker) changed this conversation's case while the turn
                 # ran, or PostgreSQL broke a deadlock: the whole turn rolled back; run it again
@@ -109,12 +117,19 @@ class Bot:
                     raise
                 # Apart, so two turns that deadlocked do not meet again at once.
                 time.sleep(random.uniform(0, _CAS_BACKOFF_SECONDS * (attempt + 1)))
-        return self._once(message)
+        return self._once(message, parsed)
 
-    def _once(self, message: InboundMessage) -> list[OutboundMessage]:
+    def _parse(self, message: InboundMessage) -> _Parsed:
+        full = parse_message(self.runtime, message, self.runtime.clock.now())
+        return _Parsed(full, masked_parse(self.runtime, full))
+
+    def _once(self, message: InboundMessage, parsed: _Parsed) -> list[OutboundMessage]:
         try:
-            with self.runtime.db.session() as session:
-                return self._handle(session, message)
+            # No autoflush: the turn changes the conversation and its messages step by step,
+            # and every query in between would write them again; the store's functions flush
+            # where they need ids or counts, and the commit writes the rest once.
+            with self.runtime.db.session() as session, session.no_autoflush:
+                return self._handle(session, message, parsed)
         except IntegrityError:
             # A concurrent delivery of the same update committed first: answer as a redelivery.
             with self.runtime.db.session() as session:
@@ -123,7 +138,8 @@ class Bot:
                     raise
                 return replies_to(session, existing)
 
-    def _handle(self, session: Session, message: InboundMessage) -> list[OutboundMessage]:
+    def _handle(self, session: Session, message: InboundMessage,
+                parsed: _Parsed) -> list[OutboundMessage]:
         now = self.runtime.clock.now()
         existing = find_inbound(session, inbound_key(message))
         if existing is not None:
@@ -134,8 +150,9 @@ class Bot:
         # Masked before anything is written: the full text lives only in this turn's memory.
         inbound = store_inbound(session, conversation,
                                 replace(message, text=self.runtime.masker.mask(message.text)),
-                                [blob.to_dict() for blob in photos.stored], now)
-        turn = self._understand(session, customer, conversation, inbound, message, photos)
+                                [blob.to_dict() for blob in photos.stored], now, parsed.masked)
+        turn = self._understand(session, customer, conversation, inbound, message, photos,
+                                parsed)
         replies = self._respond(turn)
         conversation.state = turn.dialogue.merged_into(conversation.state)
         conversation.updated_at = now
@@ -144,11 +161,10 @@ class Bot:
         return replies
 
     def _understand(self, session: Session, customer: Customer, conversation: Conversation,
-                    inbound: Message, message: InboundMessage, photos: Photos) -> _Turn:
+                    inbound: Message, message: InboundMessage, photos: Photos,
+                    parsed: _Parsed) -> _Turn:
         now = self.runtime.clock.now()
-        full = parse_message(self.runtime, message, now)
-        parse = masked_parse(self.runtime, full)
-        inbound.nlu = parse
+        full, parse = parsed.full, dict(parsed.masked)
         detected = parse["language"] or conversation.locale or message.language_hint or ""
         if not any(ch.isalpha() for ch in message.text):  # a photo alone says nothing
             detected = conversation.locale or message.language_hint or detected

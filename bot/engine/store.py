@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,10 +29,11 @@ def find_inbound(session: Session, key: str | None) -> Message | None:
 
 
 def store_inbound(session: Session, conversation: Conversation, message: InboundMessage,
-                  attachments: list[dict[str, object]], now: datetime) -> Message:
+                  attachments: list[dict[str, object]], now: datetime,
+                  nlu: dict[str, Any] | None = None) -> Message:
     row = Message(conversation_id=conversation.id, case_id=conversation.case_id,
                   direction=Direction.INBOUND, author=Author.CUSTOMER, channel=message.channel,
-                  text=message.text, attachments=attachments,
+                  text=message.text, attachments=attachments, nlu=nlu,
                   payload={"button": message.payload} if message.payload else {},
                   idempotency_key=inbound_key(message), created_at=now)
     session.add(row)

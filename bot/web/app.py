@@ -9,6 +9,7 @@ stop with the app.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from aiohttp import web
@@ -31,6 +32,7 @@ from bot.web.keys import BOT, RUNTIME
 from bot.web.nlu_api import setup_nlu_api
 from bot.web.observe import Metrics, metered, observed
 from bot.workers.singleton import singleton
+from handoff.store.changes.listener import listener_for
 
 _FORM_OVERHEAD = 64 * 1024  # multipart headers and text fields around the photo
 
@@ -63,9 +65,23 @@ def create_app(runtime: Runtime) -> web.Application:
     setup_nlu_api(app, runtime)
     setup_agent_api(app, runtime)
     setup_console(app, runtime)
+    app.cleanup_ctx.append(_hear_other_workers)  # before the jobs: up first, stopped last
     app.cleanup_ctx.extend(background_jobs(runtime))
     app.on_cleanup.append(_release_leases)
     return app
+
+
+async def _hear_other_workers(app: web.Application) -> AsyncIterator[None]:
+    # One LISTEN connection per worker (PostgreSQL only): the other workers' commits wake this
+    # worker's live pages and model follower at once.
+    runtime = app[RUNTIME]
+    listener = listener_for(runtime.db, retry_seconds=runtime.settings.change_feed_retry_seconds,
+                            check_seconds=runtime.settings.change_feed_check_seconds)
+    if listener is not None:
+        listener.start()
+    yield
+    if listener is not None:
+        await asyncio.to_thread(listener.stop)
 
 
 async def _release_leases(app: web.Application) -> None:

@@ -51,7 +51,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 def _database(runtime: Runtime) -> dict[str, Any]:
     try:
-        with runtime.db.session() as session:
+        with runtime.db.read_session() as session:
             session.execute(text("SELECT 1"))
     except Exception as exc:  # any failure means "not reachable"; say which
         return {"reachable": False, "error": f"{type(exc).__name__}: {exc}"[:300]}

@@ -67,7 +67,7 @@ class _StoreCollector(Collector):
         yield GaugeMetricFamily("aftersales_outbox_oldest_pending_seconds",
                                 "age of the oldest undelivered reply (delivery delay)",
                                 value=oldest)
-        with self._runtime.db.session() as session:
+        with self._runtime.db.read_session() as session:
             cases = session.scalar(select(func.count()).select_from(Case)) or 0
         yield CounterMetricFamily("aftersales_handoffs", "cases opened by hand-offs",
                                   value=cases)
@@ -80,7 +80,7 @@ class _StoreCollector(Collector):
 
 def outbox_backlog(runtime: Runtime) -> tuple[int, float]:
     """Pending outbox rows and the age in seconds of the oldest one (0 when none)."""
-    with runtime.db.session() as session:
+    with runtime.db.read_session() as session:
         count, oldest = session.execute(
             select(func.count(), func.min(OutboxMessage.created_at))
             .where(OutboxMessage.status == OutboxStatus.PENDING)).one()

@@ -1,7 +1,10 @@
 """Model deployment reaches every worker: a Deploy writes the model file and records its
 SHA-256 in ``model_deployments``; every worker compares the newest row with the model it serves
-every ``AFTERSALES_MODEL_FOLLOW_SECONDS`` and swaps to the file when the versions differ (and
-the file on its disk is that version: on several machines the models folder is a shared mount)."""
+and swaps to the file when the versions differ (and the file on its disk is that version: on
+several machines the models folder is a shared mount). It compares when the store's change feed
+says a deployment was committed (at once, on PostgreSQL from any worker), and every
+``AFTERSALES_MODEL_FOLLOW_SECONDS`` in any case: the feed may miss a deployment while its LISTEN
+connection is down."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from sqlalchemy import select
 
 import nlu
 from bot.model_holder import ModelHolder
+from handoff.store.changes import Topic
 from handoff.store.db import Database
 from handoff.store.models import ModelDeployment
 
@@ -62,8 +66,10 @@ class ModelFollower:
         return True
 
     async def run(self, interval: float) -> None:
+        feed = self._db.changes
+        seen = feed.version(Topic.MODEL)
         while True:
-            await asyncio.sleep(interval)
+            seen = await feed.wait(Topic.MODEL, seen, interval)
             try:
                 await asyncio.to_thread(self.follow_once)
             except Exception:

@@ -42,5 +42,9 @@ def guard_text(text: str, path: Path | None = None) -> str:
     """Phones masked in text about to be shown (transcripts, summaries, topics), in case of rows
     written before masking at entry; dates, times, order / tracking / RMA numbers and amounts
     are never changed."""
-    default = default_training_data_dir() / "privacy" / "identifiers.yml"
-    return _phone_guard(path or default).mask(text)
+    return _phone_guard(path or _default_identifiers()).mask(text)
+
+
+@cache
+def _default_identifiers() -> Path:
+    return default_training_data_dir() / "privacy" / "identifiers.yml"

@@ -113,7 +113,12 @@ class Settings(BaseSettings):
         (), validation_alias=AliasChoices("AFTERSALES_WIDGET_ORIGINS",
                                           "AFTERSALES_WEBCHAT_ALLOWED_ORIGINS",
                                           "webchat_allowed_origins"))
-    console_live_poll_seconds: float = 1.0  # how often live pages look for changes
+    console_live_poll_seconds: float = 1.0  # live pages: the retrain job's progress, and the
+    # floor while the change feed cannot hear every worker (its LISTEN connection is down)
+    console_live_gap_seconds: float = 0.5  # a live page is told of changes at most this often
+    change_feed_check_seconds: float = 15.0  # live pages re-read the floor this often anyway
+    # (writes outside the store's sessions), and the LISTEN connection is checked as often
+    change_feed_retry_seconds: float = 1.0  # a lost LISTEN connection: first retry, doubling
     http_max_query_chars: int = 4096  # a longer query string is a JSON 414
     http_max_line_bytes: int = 1024 * 1024  # aiohttp's parser refuses longer lines (plain 400)
 

@@ -18,6 +18,7 @@ from handoff.store.models.chat import Conversation
 from handoff.store.models.contacts import Contact
 from handoff.store.models.orders import Order
 from handoff.store.models.people import Customer, CustomerLink
+from handoff.store.persons import lock_persons
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def link_identity(session: Session, customer: Customer, order_id: str, now: date
     order_id = order_id.strip().upper()
     target = _person_of_order(session, order_id) or customer.person_id
     old = customer.person_id
+    lock_persons(session, old, target)  # the rows of both move: no other turn of either runs
     if old != target:
         for model in (Customer, Contact, Case):
             session.execute(update(model).where(model.person_id == old)

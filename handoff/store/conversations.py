@@ -12,11 +12,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.store.models import Conversation, Customer
+from handoff.store.persons import lock_persons
 
 
 def open_conversation(session: Session, channel: str, external_id: str, now: datetime,
                       display_name: str = "") -> tuple[Customer, Conversation]:
     """The customer row of this channel identity and its one conversation, created if new."""
+    # One statement for the usual turn (both rows exist); FOR UPDATE OF the conversation only:
+    # two workers never run two turns of one conversation at once, the second waits.
+    known = session.execute(
+        select(Customer, Conversation).join(Conversation, Conversation.customer_id == Customer.id)
+        .where(Customer.channel == channel, Customer.external_id == external_id)
+        .with_for_update(of=Conversation)).first()
+    if known is not None:
+        customer, conversation = known
+        if display_name and not customer.display_name:
+            customer.display_name = display_name
+        lock_persons(session, customer.person_id)
+        return customer, conversation
+    return _first_contact(session, channel, external_id, now, display_name)
+
+
+def _first_contact(session: Session, channel: str, external_id: str, now: datetime,
+                   display_name: str) -> tuple[Customer, Conversation]:
     customer = session.scalar(select(Customer).where(Customer.channel == channel,
                                                      Customer.external_id == external_id))
     if customer is None:
@@ -36,4 +54,5 @@ def open_conversation(session: Session, channel: str, external_id: str, now: dat
                                     created_at=now, updated_at=now)
         session.add(conversation)
         session.flush()
+    lock_persons(session, customer.person_id)  # after the conversation: the order turns lock in
     return customer, conversation

@@ -5,18 +5,27 @@ SQLite is the embedded default: WAL journal (readers never block the writer), a 
 the write lock up front; with SQLite's default deferred BEGIN, two transactions that both read and
 then write deadlock, and one fails with "database is locked" regardless of the timeout.
 PostgreSQL is the scale path through the same ``DATABASE_URL``.
+
+On SQLite the one process is the only writer, so its writers also queue on a lock in Python:
+SQLite's own busy handler waits by sleeping (up to 100 ms a try), so under contention a turn would
+sleep long after the lock came free; a Python lock wakes the next writer at once. Sessions that
+only read (`Database.read_session`) BEGIN deferred and take neither lock: in WAL mode a reader
+never waits for the writer.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from handoff.store.changes import ChangeFeed, watch
 
 
 class Database:
@@ -33,6 +42,12 @@ class Database:
         event.listen(self._factory, "after_commit", _CommitHooks(self._commit_hooks))
         self._flush_hooks: list[Callable[[Session], None]] = []
         event.listen(self._factory, "before_flush", _FlushHooks(self._flush_hooks))
+        # Re-entrant: a thread that already writes may open a read session inside its turn.
+        self._writers = threading.RLock() if self.dialect == "sqlite" else None
+        # Writes to the floor (and model deployments) mark their transaction: its commit wakes
+        # this process's live pages and, on PostgreSQL, the other workers' (handoff.store.changes).
+        self.changes = ChangeFeed(shared=self.dialect == "postgresql")
+        watch(self._factory, self.changes, notify=self.changes.shared)
 
     @property
     def dialect(self) -> str:
@@ -41,7 +56,15 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
-        with self._factory() as session, session.begin():
+        with self._writers or nullcontext(), self._factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session that only reads (a poll, a page): on SQLite it neither queues behind the
+        writer nor blocks it. Writing in it is a bug: it is refused at flush."""
+        with self._factory(execution_options={READ_ONLY: True}) as session, session.begin():
+            session.info[READ_ONLY] = True
             yield session
 
     def new_session(self) -> Session:
@@ -67,6 +90,7 @@ class Database:
 
 
 session_scope = Database.session
+READ_ONLY = "aftersales_read_only"
 
 
 class _CommitHooks:
@@ -83,6 +107,8 @@ class _FlushHooks:
         self._hooks = hooks
 
     def __call__(self, session: Session, _context: object, _instances: object) -> None:
+        if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+            raise RuntimeError("a read session tried to write; use Database.session()")
         for hook in tuple(self._hooks):
             hook(session)
 
@@ -114,4 +140,5 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reads = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")

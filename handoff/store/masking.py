@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 DIGEST_PREFIX = "digest:"
+_DIGIT = re.compile(r"\d")
 
 
 class IdentifierKind(StrEnum):
@@ -72,7 +73,11 @@ class IdentifierMasker:
         return IdentifierMasker((p for p in self._patterns if p.kind is kind), self._exclusions)
 
     def mask(self, text: str) -> str:
+        if not _DIGIT.search(text):  # every identifier has digits: most text has none
+            return text
         for pattern in self._patterns:
+            if not pattern.regex.search(text):
+                continue
             # Exclusions are found again on each pass: an earlier pass may have changed the text.
             kept = tuple(m.span() for regex in self._exclusions for m in regex.finditer(text))
             text = pattern.regex.sub(partial(_masked, pattern=pattern, kept=kept), text)

@@ -79,6 +79,9 @@ def phone_matches(phone_or_last4: str, last4: str, digest: str, key: str) -> boo
     return hmac.compare_digest(phone_digest(digits, key).encode(), digest.encode())
 
 
+_KEPT_ORDERS = "aftersales_kept_orders"
+
+
 class DbOrderProvider:
     """Orders from the ``orders`` table (filled by ``aftersales orders import``)."""
 
@@ -87,14 +90,22 @@ class DbOrderProvider:
         self._key = digest_key
 
     def get(self, order_id: str) -> OrderView | None:
-        row = self._session.get(Order, order_id.strip().upper())
+        row = self._row(order_id)
         return OrderView.of(row) if row else None
 
     def verify_phone(self, order_id: str, phone_or_last4: str) -> bool:
-        row = self._session.get(Order, order_id.strip().upper())
+        row = self._row(order_id)
         if row is None:
             return False
         return phone_matches(phone_or_last4, row.phone_last4, row.phone_digest, self._key)
+
+    def _row(self, order_id: str) -> Order | None:
+        row = self._session.get(Order, order_id.strip().upper())
+        if row is not None:
+            # The session's identity map holds rows weakly: kept for the session, the turn's
+            # next look at this order (phone check, identity link, summary) is not a SELECT.
+            self._session.info.setdefault(_KEPT_ORDERS, []).append(row)
+        return row
 
     def find_by_phone(self, phone: str) -> list[OrderView]:
         digest = phone_digest(phone, self._key)

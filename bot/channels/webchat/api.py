@@ -53,7 +53,7 @@ from bot.engine.store import inbound_key
 from bot.evidence import EvidenceRejected, check_image
 from bot.http.errors import ApiError
 from bot.http.payloads import clean_field, read_json
-from bot.messages import Attachment, AttachmentKind, InboundMessage
+from bot.messages import Attachment, AttachmentKind, InboundMessage, OutboundMessage
 from bot.runtime import Runtime
 from handoff.store.outbox import PulledByCustomer
 
@@ -177,14 +177,18 @@ async def post_message(request: web.Request) -> web.Response:
     body, photo = await _read_body(request, runtime)
     message = _inbound(body, photo, runtime)
     presented = presented_token(request, _field(body, "token", required=False))
-    # Checked before Bot.handle: a refused caller leaves no trace in the store.
-    token = await asyncio.to_thread(admit_post, runtime, message.external_id, presented)
+
+    def post(handle: Handle) -> tuple[str, list[OutboundMessage], _TurnView]:
+        # The token is checked before the turn: a refused caller leaves no trace in the store.
+        token = admit_post(runtime, message.external_id, presented)
+        replies = handle(message)
+        return token, replies, _turn(runtime, message, after)
+
     try:
-        replies = await chat.intake.accept(message)
+        token, replies, turn = await chat.intake.run(post)
     except StoreUnavailable as exc:
         log.warning("web chat turn refused, store unavailable: %s", str(exc)[:300])
         raise ApiError(503, "the store is unavailable: retry with the same message_id") from exc
-    turn = await asyncio.to_thread(_turn, runtime, message, after)
     return web.json_response({
         "replies": [dict(reply.to_payload(), id=message_id)
                     for reply, message_id in zip(replies, turn.reply_ids, strict=True)],
@@ -202,7 +206,7 @@ def _turn(runtime: Runtime, message: InboundMessage, after: int) -> _TurnView:
     """The stored ids of this turn's replies, the conversation, and a cursor that is safe to
     poll from: `seen_through`, never the conversation's last outbound id (an agent reply
     committed meanwhile, or one the client has not polled yet, would be skipped forever)."""
-    with runtime.db.session() as session:
+    with runtime.db.read_session() as session:
         conversation = find_conversation(session, CHANNEL, message.external_id)
         ids = turn_reply_ids(session, conversation, inbound_key(message)) if conversation else None
         if conversation is None or ids is None:
@@ -234,7 +238,7 @@ async def get_messages(request: web.Request) -> web.Response:
 
 
 def _poll(runtime: Runtime, user_id: str, after: int) -> dict[str, Any]:
-    with runtime.db.session() as session:
+    with runtime.db.read_session() as session:
         conversation = find_conversation(session, CHANNEL, user_id)
         messages = outbound_after(session, conversation, after) if conversation else []
         cursor = messages[-1]["id"] if messages else after

@@ -40,7 +40,7 @@ async def get_history(request: web.Request, runtime: Runtime) -> web.Response:
 
 
 def _history(runtime: Runtime, user_id: str) -> dict[str, Any]:
-    with runtime.db.session() as session:
+    with runtime.db.read_session() as session:
         conversation = find_conversation(session, CHANNEL, user_id)
         if conversation is None:
             return {"messages": [], "joins": [], "cursor": 0,

@@ -78,7 +78,7 @@ def admit_read(runtime: Runtime, user_id: str, presented: str | None) -> None:
 
 def _known(runtime: Runtime, user_id: str) -> bool:
     # The customer row (not only the conversation) counts: any stored history makes it "taken".
-    with runtime.db.session() as session:
+    with runtime.db.read_session() as session:
         found = session.scalar(select(Customer.id).where(Customer.channel == CHANNEL,
                                                          Customer.external_id == user_id))
         return found is not None

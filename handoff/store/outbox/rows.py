@@ -22,7 +22,7 @@ from handoff.store.models import (
 from handoff.store.outbox.port import Delivery, DeliveryError
 from handoff.store.reply import OutboundMessage
 
-_QUEUED = "outbox_queued"  # session.info flag: this transaction queued a reply
+_QUEUED = "outbox_queued"  # session.info: the rows this transaction queued (None: wake anyway)
 LEASE = timedelta(minutes=2)  # a crashed worker's lease expires, and the row is retried
 MAX_BACKOFF = timedelta(minutes=30)
 
@@ -38,8 +38,7 @@ def enqueue(session: Session, *, channel: str, recipient: str, payload: dict[str
     session.add(row)
     if flush:
         session.flush()
-    if row.status is OutboxStatus.PENDING:  # else delivered at commit (`deliver_pulled`)
-        session.info[_QUEUED] = True
+    session.info.setdefault(_QUEUED, []).append(row)
     return row
 
 
@@ -55,12 +54,14 @@ def deliver_pulled(session: Session, channels: set[str], now: datetime) -> None:
 
 def note_queued(session: Session) -> None:
     """This transaction made a row due (e.g. "send again"): wake the worker on commit."""
-    session.info[_QUEUED] = True
+    session.info.setdefault(_QUEUED, []).append(None)
 
 
 def take_queued(session: Session) -> bool:
-    """Whether this (committed) transaction queued a reply; clears the flag."""
-    return bool(session.info.pop(_QUEUED, False))
+    """Whether this (committed) transaction left a reply to deliver; forgets its rows. A row
+    of a pulled channel was recorded as sent at its flush (`deliver_pulled`): nothing to do."""
+    queued = session.info.pop(_QUEUED, [])
+    return any(row is None or row.status is OutboxStatus.PENDING for row in queued)
 
 
 def send_to_customer(session: Session, conversation: Conversation, reply: OutboundMessage, *,
@@ -84,7 +85,8 @@ def send_to_customer(session: Session, conversation: Conversation, reply: Outbou
     session.flush()
     enqueue(session, channel=conversation.channel, recipient=customer.external_id,
             payload=dict(payload), now=now, message_id=message.id,
-            dedupe_key=key or f"message:{message.id}")
+            dedupe_key=key or f"message:{message.id}",
+            flush=False)  # written with the next reply's flush or the commit: one flush less
     return message
 
 

@@ -1,11 +1,14 @@
 """Two real ``aftersales serve`` workers on one PostgreSQL database, for the multi-process
-tests: web chat customers and the demo supervisor on the REST API, plain HTTP on loopback."""
+tests: web chat customers, the demo supervisor on the REST API, a supervisor's console session
+and its live stream, plain HTTP on loopback."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -20,6 +23,10 @@ from handoff.store.models import Conversation, Customer, Direction, Message
 
 FAST = {"AFTERSALES_SWEEP_INTERVAL_SECONDS": "0.3", "AFTERSALES_LEASE_RETRY_SECONDS": "0.5",
         "AFTERSALES_MODEL_FOLLOW_SECONDS": "0.5"}
+# Polling out of reach: only the change feed (NOTIFY) carries a change from worker to worker.
+NO_POLLING = {"AFTERSALES_CONSOLE_LIVE_POLL_SECONDS": "3600",
+              "AFTERSALES_CHANGE_FEED_CHECK_SECONDS": "3600",
+              "AFTERSALES_MODEL_FOLLOW_SECONDS": "3600"}
 
 
 def trained_at(worker: ServerGroup) -> str:
@@ -55,6 +62,26 @@ def agent_call(worker: ServerGroup, token: str, number: str, action: str,
     answer = requests.post(f"{worker.url}/api/cases/{number}/{action}", json=body or {},
                            headers={"Authorization": f"Bearer {token}"}, timeout=30)
     return answer.status_code
+
+
+def console_session(worker: ServerGroup, name: str, password: str) -> requests.Session:
+    """A browser-like session signed in to the console of ``worker``."""
+    http = requests.Session()
+    page = http.get(f"{worker.url}/console/signin", timeout=30)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, "the sign-in page has no CSRF field"
+    answer = http.post(f"{worker.url}/console/signin", allow_redirects=False, timeout=30,
+                       data={"name": name, "password": password, "csrf_token": found.group(1)})
+    assert answer.status_code == 303, answer.text
+    return http
+
+
+def live_events(stream: requests.Response) -> Iterator[dict[str, Any]]:
+    """The ``change`` events of an open ``/console/live`` stream, as their data."""
+    for line in stream.iter_lines(chunk_size=1, decode_unicode=True):
+        if line and line.startswith("data: "):
+            data: dict[str, Any] = json.loads(line.removeprefix("data: "))
+            yield data
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:

@@ -1,7 +1,7 @@
 """Two worker processes on one PostgreSQL: customers spread over both, L1 flows timing out,
-concurrent resolves, a model deploy, and a worker killed with SIGKILL mid-burst. Every customer
-message is answered once, every handoff message and CSAT prompt is sent once, no case changes
-twice."""
+concurrent resolves and claims, a model deploy, a case opened on one worker shown live on the
+other, and a worker killed with SIGKILL mid-burst. Every customer message is answered once,
+every handoff message and CSAT prompt is sent once, no case changes twice."""
 
 from __future__ import annotations
 
@@ -13,27 +13,32 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import select, text
 
 from bot.bench.servers import ServerGroup, prepare_database, serve
 from bot.workers.models import record_deployment
+from handoff.agents.auth import add_agent
 from handoff.config.settings import Settings
 from handoff.store.db import Database
-from handoff.store.models import Base, CaseEvent
+from handoff.store.models import AgentRole, Base, CaseEvent
 from tests.bot.workers.cluster import (
     FAST,
+    NO_POLLING,
     WebCustomer,
     agent_call,
+    console_session,
     conversation_of,
     flow_started_long_ago,
     inbound_count,
     lease_holders,
+    live_events,
     outbound_texts,
     trained_at,
     wait_for,
@@ -44,6 +49,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
 
 REFUND = "when will I get my refund?"  # starts the return flow: it waits for the order
 HUMAN = "I want to talk to a human agent"
+PASSWORD = "correct horse battery staple"
 
 
 @dataclass
@@ -55,8 +61,9 @@ class Cluster:
     model: Path  # the model file both workers serve
 
 
-@pytest.fixture
-def cluster(postgres_url: str, nlu_model_path: Path, tmp_path: Path) -> Iterator[Cluster]:
+@contextmanager
+def _cluster(postgres_url: str, nlu_model_path: Path, tmp_path: Path,
+             tuning: dict[str, str]) -> Iterator[Cluster]:
     db = Database(postgres_url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as connection:
@@ -65,7 +72,7 @@ def cluster(postgres_url: str, nlu_model_path: Path, tmp_path: Path) -> Iterator
     model = tmp_path / "models" / "intent_model.npz"
     model.parent.mkdir()
     shutil.copy(nlu_model_path, model)
-    env = {**FAST, "DATABASE_URL": postgres_url, "AFTERSALES_VAR_DIR": str(tmp_path),
+    env = {**FAST, **tuning, "DATABASE_URL": postgres_url, "AFTERSALES_VAR_DIR": str(tmp_path),
            "AFTERSALES_NLU_MODEL": str(model)}
     with ExitStack() as stack:
         a = stack.enter_context(serve(env, 1, tmp_path / "a.log"))
@@ -73,6 +80,20 @@ def cluster(postgres_url: str, nlu_model_path: Path, tmp_path: Path) -> Iterator
         b = stack.enter_context(serve(env, 1, tmp_path / "b.log"))
         yield Cluster(a, b, token, db, model)
     db.dispose()
+
+
+@pytest.fixture
+def cluster(postgres_url: str, nlu_model_path: Path, tmp_path: Path) -> Iterator[Cluster]:
+    with _cluster(postgres_url, nlu_model_path, tmp_path, {}) as started:
+        yield started
+
+
+@pytest.fixture
+def quiet_cluster(postgres_url: str, nlu_model_path: Path,
+                  tmp_path: Path) -> Iterator[Cluster]:
+    """Two workers that never poll: live pages and model followers hear only the change feed."""
+    with _cluster(postgres_url, nlu_model_path, tmp_path, NO_POLLING) as started:
+        yield started
 
 
 def test_two_workers_answer_once_hand_off_once_resolve_once_and_serve_the_deployed_model(
@@ -141,6 +162,51 @@ def test_a_killed_worker_loses_no_message_and_the_other_takes_its_jobs(
     flow_started_long_ago(cluster.db, silent.user_id, minutes=60)
     wait_for(lambda: conversation_of(cluster.db, silent.user_id).mode.value == "human", 15,
              "worker B's sweeper hands a silent customer off")
+
+
+def test_a_case_opened_on_one_worker_shows_live_on_the_other_and_one_claim_wins(
+        quiet_cluster: Cluster) -> None:
+    cluster = quiet_cluster
+    sue = _supervisor(cluster.db, "sue")
+    console = console_session(cluster.b, "sue", PASSWORD)
+    with console.get(f"{cluster.b.url}/console/live", stream=True, timeout=(10, 60)) as stream:
+        events = live_events(stream)
+        assert next(events)["first"] is True
+        customer = WebCustomer()
+        number = customer.say(cluster.a, HUMAN)["conversation"]["case_number"]
+        assert number
+        # Worker B's page is told (nothing polls on this cluster), then B's inbox lists it.
+        for event in events:  # a stream that stays silent fails with a read timeout
+            assert event["first"] is False
+            if number in _inbox(cluster.b, cluster.token):
+                break
+    assert number in console.get(f"{cluster.b.url}/console/inbox", timeout=30).text
+
+    fresh = WebCustomer().say(cluster.b, HUMAN)["conversation"]["case_number"]
+    def claim(worker: ServerGroup) -> int:  # sam on A, sue on B, at the same time
+        return agent_call(worker, sue if worker is cluster.b else cluster.token, fresh, "claim")
+
+    assert _at_once(claim, (cluster.a, cluster.b)) == [200, 409]
+
+    deploy_new_model(cluster.model, "2099-01-01T00:00:00+00:00")
+    record_deployment(cluster.db, cluster.model, datetime.now(UTC))
+    wait_for(lambda: {trained_at(cluster.a), trained_at(cluster.b)} ==
+             {"2099-01-01T00:00:00+00:00"}, 60, "both workers hear of the deployment")
+
+
+def _supervisor(db: Database, name: str) -> str:
+    """A second supervisor with a console password; their API token."""
+    with db.session() as session:
+        _agent, token = add_agent(session, name=name, role=AgentRole.SUPERVISOR, queues=[],
+                                  skills=[], now=datetime.now(UTC), password=PASSWORD)
+    return token
+
+
+def _inbox(worker: ServerGroup, token: str) -> list[str]:
+    answer = requests.get(f"{worker.url}/api/cases", timeout=30,
+                          headers={"Authorization": f"Bearer {token}"})
+    answer.raise_for_status()
+    return [row["number"] for row in answer.json()["cases"]]
 
 
 def _resolve(worker: ServerGroup, *, token: str, number: str) -> int:
