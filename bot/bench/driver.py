@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import time
 import uuid
 from dataclasses import dataclass, field, replace
@@ -22,10 +23,12 @@ from bot.channels.webchat.token import HEADER
 
 @dataclass
 class Tally:
-    """What the load measured: turn latencies (seconds), errors, agent calls."""
+    """What the load measured: turn latencies (seconds), errors, agent calls, and when each
+    agent reply's API call returned (wall clock, by message id: its outbox delay starts there)."""
 
     turns: list[float] = field(default_factory=list)
     agent_calls: list[float] = field(default_factory=list)
+    replied: dict[int, float] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     handoffs: int = 0
 
@@ -90,12 +93,13 @@ class Agent:
         self.name = SUPERVISOR
         self._headers = {"Authorization": f"Bearer {token}"}
 
-    async def call(self, number: str, action: str, body: dict[str, Any] | None = None) -> None:
+    async def call(self, number: str, action: str, fields: dict[str, Any] | None = None) -> None:
         url = f"{self._urls[hash(number) % len(self._urls)]}/api/cases/{number}/{action}"
         started = time.perf_counter()
         try:
-            async with self._client.post(url, json=body or {}, headers=self._headers) as answer:
-                await answer.read()
+            async with self._client.post(url, json=fields or {}, headers=self._headers) as answer:
+                body = await answer.read()
+                returned = time.time()
                 if answer.status != 200:
                     self._tally.error(f"agent {action} HTTP {answer.status}")
                     return
@@ -103,6 +107,8 @@ class Agent:
             self._tally.error(f"agent {type(exc).__name__}")
             return
         self._tally.agent_calls.append(time.perf_counter() - started)
+        if action == "messages":
+            self._tally.replied[int(json.loads(body)["message_id"])] = returned
 
 
 async def customer(index: int, scripts: tuple[Script, ...], messages: int,

@@ -1,15 +1,18 @@
 """The figures: turns/s, latency percentiles, errors, outbox delay (read from the store after
-the run: ``sent_at - created_at`` of every agent reply), peak RSS per worker."""
+the run, while the servers still run: from the return of each agent reply's API call to its
+outbox row's ``sent_at``), peak RSS per worker."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from bot.bench.driver import Tally
 from handoff.store.db import Database
-from handoff.store.models import Author, Message, OutboxMessage
+from handoff.store.models import OutboxMessage
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -29,22 +32,38 @@ class Delays:
     delays: tuple[float, ...]
 
 
-def outbox_delays(database_url: str) -> Delays:
+def outbox_delays(database_url: str, replied: dict[int, float], wait: float = 10.0) -> Delays:
+    """The delay of every agent reply in ``replied`` (message id → when its API call returned,
+    epoch seconds; the server's clock is this machine's). Waits up to ``wait`` seconds for the
+    last ones to be sent, so a reply still in flight when the load ends is not counted as
+    undelivered (call it before stopping the servers)."""
     database = Database(database_url)
+    deadline = time.monotonic() + wait
     try:
-        with database.session() as session:
-            rows = session.execute(
-                select(OutboxMessage.created_at, OutboxMessage.sent_at)
-                .join(Message, Message.id == OutboxMessage.message_id)
-                .where(Message.author == Author.AGENT)).all()
+        while True:
+            sent = _sent_at(database, set(replied))
+            if len(sent) == len(replied) or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
     finally:
         database.dispose()
-    return Delays(len(rows), tuple((sent - created).total_seconds()
-                                   for created, sent in rows if sent is not None))
+    return Delays(len(replied), tuple(at.timestamp() - replied[message_id]
+                                      for message_id, at in sent.items()))
+
+
+def _sent_at(database: Database, message_ids: set[int]) -> dict[int, datetime]:
+    if not message_ids:
+        return {}
+    with database.session() as session:
+        rows = session.execute(select(OutboxMessage.message_id, OutboxMessage.sent_at)
+                               .where(OutboxMessage.message_id.in_(message_ids),
+                                      OutboxMessage.sent_at.is_not(None))).all()
+    return {int(message_id): at for message_id, at in rows
+            if message_id is not None and at is not None}
 
 
 def render(*, label: str, tally: Tally, seconds: float, delays: Delays,
-           rss_mb: list[float]) -> str:
+           rss_mb: list[float], probe: Delays | None = None) -> str:
     """The printed report, one figure a line."""
     ms = [t * 1000 for t in tally.turns]
     agent_ms = [t * 1000 for t in tally.agent_calls]
@@ -58,8 +77,13 @@ def render(*, label: str, tally: Tally, seconds: float, delays: Delays,
         f"handoffs:       {tally.handoffs}; agent API calls p50 {percentile(agent_ms, 50):.1f} ms"
         f"  p99 {percentile(agent_ms, 99):.1f} ms",
         f"outbox:         {len(delays.delays)}/{delays.queued} agent replies delivered; delay "
-        f"p50 {percentile([d * 1000 for d in delays.delays], 50):.1f} ms  "
+        f"after the API call p50 {percentile([d * 1000 for d in delays.delays], 50):.1f} ms  "
         f"p99 {percentile([d * 1000 for d in delays.delays], 99):.1f} ms",
         "peak RSS:       " + ", ".join(f"{mb:.0f} MB" for mb in rss_mb) + " (per worker)",
     ]
+    if probe is not None:
+        lines.insert(-1, f"push probe:     {len(probe.delays)}/{probe.queued} delivered to the "
+                         f"local HTTP server; delay after the commit "
+                         f"p50 {percentile([d * 1000 for d in probe.delays], 50):.1f} ms  "
+                         f"p99 {percentile([d * 1000 for d in probe.delays], 99):.1f} ms")
     return "\n".join(lines)

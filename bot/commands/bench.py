@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,14 +36,19 @@ def bench() -> None:
               help="Drive a server that already runs here instead of starting one "
                    "(needs --agent-token).")
 @click.option("--agent-token", default=None, help="A supervisor's API token, with --url.")
+@click.option("--push-probe", is_flag=True,
+              help="Also measure a push sender's delay: this process queues a reply every "
+                   "0.1 s and delivers it to a local HTTP server through its own outbox worker.")
 @click.pass_context
 def turns(ctx: click.Context, customers: int, messages: int, workers: int,
-          database_url: str | None, url: str | None, agent_token: str | None) -> None:
+          database_url: str | None, url: str | None, agent_token: str | None,
+          push_probe: bool) -> None:
     """Drive web chat customers (and an agent on the REST API) through real servers on
     loopback; print turns/s, latency percentiles, errors, outbox delay and peak RSS."""
     from bot.bench.buyers import Buyers, load_buyers
     from bot.bench.customers import load_scripts
     from bot.bench.driver import drive
+    from bot.bench.push import probe_during
     from bot.bench.report import Delays, outbox_delays, render
 
     settings = settings_of(ctx)
@@ -66,12 +70,17 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
         buyers = load_buyers(mix_file)
         run.copy_orders(buyers, customers * messages)  # a conversation sends >= 1 message
         with run.servers() as group:
-            tally, seconds = asyncio.run(drive((group.url,), token, scripts, customers,
-                                               messages, buyers))
-            time.sleep(0.5)  # the last agent replies leave the outbox
+            load = drive((group.url,), token, scripts, customers, messages, buyers)
+            probe = None
+            if push_probe:
+                (tally, seconds), pushed, queued = asyncio.run(probe_during(load, run.url))
+                probe = Delays(queued, tuple(pushed))
+            else:
+                tally, seconds = asyncio.run(load)
+            delays = outbox_delays(run.url, tally.replied)  # waits for the last replies
             rss = group.peak_rss_mb()
         click.echo(render(label=f"{label}, {run.url.split(':', 1)[0]}", tally=tally,
-                          seconds=seconds, delays=outbox_delays(run.url), rss_mb=rss))
+                          seconds=seconds, delays=delays, rss_mb=rss, probe=probe))
         if tally.errors:  # the servers' own account of what failed
             log = (Path(tmp) / "server.log").read_text(errors="replace").splitlines()
             click.echo("\n".join(["server log (last lines):", *log[-150:]]), err=True)

@@ -55,6 +55,7 @@ from bot.http.errors import ApiError
 from bot.http.payloads import clean_field, read_json
 from bot.messages import Attachment, AttachmentKind, InboundMessage, OutboundMessage
 from bot.runtime import Runtime
+from handoff.store.outbox import PulledByCustomer
 
 _MAX_ID = 128
 log = logging.getLogger(__name__)
@@ -72,11 +73,9 @@ class Webchat:
 WEBCHAT = web.AppKey("webchat", Webchat)
 
 
-class WebchatSender:
-    """Outbox sender for the widget: it polls, so a stored reply is already delivered."""
-
-    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
-        return None
+class WebchatSender(PulledByCustomer):
+    """The widget polls the stored messages: a committed reply is already delivered, so the
+    outbox records it as sent without a send (see `PulledByCustomer`)."""
 
 
 def _field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
