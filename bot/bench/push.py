@@ -1,116 +1,82 @@
-"""``--push-probe``: a push sender's delay under the bench's load. The web chat's replies are
-pulled by the widget, so the bench's own agent replies never cross a network; this probe does.
-
-The bench process runs its own `OutboxWorker` on the servers' database, for a channel of its
-own, with a sender that POSTs each reply to a local HTTP server (the platform's side of the
-seam). Every ``interval`` the probe commits one reply; its delay runs from that commit's return
-to the HTTP server receiving it, while the customers' turns hold the same database."""
+"""The push side of an agent's reply: how long until it reaches a sender that crosses the
+network. The web chat's replies are pulled by the widget (recorded as sent when queued), so the
+bench configures the servers with an outgoing webhook for ``case.agent_reply`` pointed at a
+local HTTP server here (the platform's side of the seam). The server's own outbox worker
+delivers it, woken by the reply's commit, exactly as it delivers a Telegram or LINE reply; the
+delay runs from the agent API call's return to the webhook's arrival, matched by message id."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import json
+import secrets
+import threading
 import time
-from collections.abc import Awaitable
-from typing import Any, TypeVar
-
-import aiohttp
-from aiohttp import web
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from bot.bench.servers import free_port
-from handoff.store.clock import SystemClock
-from handoff.store.db import Database
-from handoff.store.outbox import DeliveryError, OutboxWorker, enqueue
 
-CHANNEL = "bench-push"  # no server registers it: only the probe's worker delivers these rows
-T = TypeVar("T")
+ENDPOINT = "bench"
 
 
 class Platform:
-    """The local HTTP server standing in for a chat platform: notes when each probe arrived."""
+    """The local HTTP server standing in for a platform: when each agent reply arrived."""
 
     def __init__(self) -> None:
         self.arrived: dict[int, float] = {}
-        self.url = ""
+        self._lock = threading.Lock()
 
-    async def receive(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.arrived.setdefault(int(body["probe"]), time.time())
-        return web.json_response({"ok": True})
+    def note(self, body: bytes) -> None:
+        event = json.loads(body)
+        message_id = (event.get("data") or {}).get("message_id")
+        if event.get("type") == "case.agent_reply" and isinstance(message_id, int):
+            with self._lock:
+                self.arrived.setdefault(message_id, time.time())
 
+    def delays(self, replied: dict[int, float]) -> list[float]:
+        """Seconds from each reply's API call returning to its arrival here."""
+        with self._lock:
+            return [self.arrived[m] - at for m, at in replied.items() if m in self.arrived]
 
-class HttpSender:
-    """The probe channel's `Sender`: one POST per reply, like a platform's send API."""
-
-    def __init__(self, client: aiohttp.ClientSession, url: str) -> None:
-        self._client, self._url = client, url
-
-    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
-        try:
-            async with self._client.post(self._url, json=payload) as answer:
-                if answer.status != 200:
-                    raise DeliveryError(f"HTTP {answer.status}")
-        except aiohttp.ClientError as exc:
-            raise DeliveryError(repr(exc)) from exc
-
-
-def _queue(database: Database, probe: int) -> float:
-    """Commit one probe reply (as a turn would); when the commit returned."""
-    with database.session() as session:
-        enqueue(session, channel=CHANNEL, recipient=f"probe-{probe % 4}",
-                payload={"text": f"probe {probe}", "probe": probe}, now=SystemClock().now())
-    return time.time()
+    def settled_delays(self, replied: dict[int, float], wait: float = 10.0) -> list[float]:
+        """`delays` once every reply arrived, or ``wait`` seconds are over."""
+        deadline = time.monotonic() + wait
+        while len(self.delays(replied)) < len(replied) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.delays(replied)
 
 
-async def probe_during(load: Awaitable[T], database_url: str,
-                       interval: float = 0.1) -> tuple[T, list[float], int]:
-    """Run ``load`` while probing; its result, the delays (s) of the probes that arrived, and
-    how many were queued (the last ones get 5 s to arrive once the load is over)."""
+@contextmanager
+def platform_server(folder: Path) -> Iterator[tuple[Platform, dict[str, str]]]:
+    """A running receiver, and the environment that points the servers' webhook at it."""
     platform = Platform()
-    runner: web.AppRunner | None = None
-    database = Database(database_url)
+
+    class Receive(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # the stdlib handler's name for a POST
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            platform.note(body)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:  # no line per request on the bench's output
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Receive)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
-        runner, url = await _start(platform)
-        async with aiohttp.ClientSession() as client:
-            worker = OutboxWorker(database, SystemClock(), {CHANNEL: HttpSender(client, url)})
-            delivering = asyncio.create_task(worker.run())
-            try:
-                result, queued = await _probe(load, database, interval)
-                await _settle(platform, len(queued))
-            finally:
-                delivering.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await delivering
+        yield platform, _webhook_env(folder, f"http://127.0.0.1:{server.server_port}/hook")
     finally:
-        if runner is not None:
-            await runner.cleanup()
-        database.dispose()
-    delays = [platform.arrived[n] - at for n, at in queued.items() if n in platform.arrived]
-    return result, delays, len(queued)
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
-async def _probe(load: Awaitable[T], database: Database,
-                 interval: float) -> tuple[T, dict[int, float]]:
-    queued: dict[int, float] = {}
-    running = asyncio.ensure_future(load)
-    while not running.done():
-        probe = len(queued)
-        queued[probe] = await asyncio.to_thread(_queue, database, probe)
-        await asyncio.wait({running}, timeout=interval)
-    return running.result(), queued
-
-
-async def _settle(platform: Platform, queued: int, wait: float = 5.0) -> None:
-    deadline = time.monotonic() + wait
-    while len(platform.arrived) < queued and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-
-
-async def _start(platform: Platform) -> tuple[web.AppRunner, str]:
-    app = web.Application()
-    app.router.add_post("/send", platform.receive)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    return runner, f"http://127.0.0.1:{port}/send"
+def _webhook_env(folder: Path, url: str) -> dict[str, str]:
+    config = folder / "webhooks.yml"
+    config.write_text(f"timeout_seconds: 5\nendpoints:\n  - name: {ENDPOINT}\n"
+                      f"    url: {url}\n    events: [case.agent_reply]\n", encoding="utf-8")
+    return {"AFTERSALES_WEBHOOKS_FILE": str(config),
+            "AFTERSALES_WEBHOOK_SECRETS": f"{ENDPOINT}={secrets.token_hex(16)}"}

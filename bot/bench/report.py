@@ -82,8 +82,8 @@ def render(*, label: str, tally: Tally, seconds: float, delays: Delays,
         "peak RSS:       " + ", ".join(f"{mb:.0f} MB" for mb in rss_mb) + " (per worker)",
     ]
     if probe is not None:
-        lines.insert(-1, f"push probe:     {len(probe.delays)}/{probe.queued} delivered to the "
-                         f"local HTTP server; delay after the commit "
+        lines.insert(-1, f"pushed:         {len(probe.delays)}/{probe.queued} agent replies "
+                         f"reached the webhook (the server's outbox); delay after the API call "
                          f"p50 {percentile([d * 1000 for d in probe.delays], 50):.1f} ms  "
                          f"p99 {percentile([d * 1000 for d in probe.delays], 99):.1f} ms")
     return "\n".join(lines)

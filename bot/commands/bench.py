@@ -36,19 +36,15 @@ def bench() -> None:
               help="Drive a server that already runs here instead of starting one "
                    "(needs --agent-token).")
 @click.option("--agent-token", default=None, help="A supervisor's API token, with --url.")
-@click.option("--push-probe", is_flag=True,
-              help="Also measure a push sender's delay: this process queues a reply every "
-                   "0.1 s and delivers it to a local HTTP server through its own outbox worker.")
 @click.pass_context
 def turns(ctx: click.Context, customers: int, messages: int, workers: int,
-          database_url: str | None, url: str | None, agent_token: str | None,
-          push_probe: bool) -> None:
+          database_url: str | None, url: str | None, agent_token: str | None) -> None:
     """Drive web chat customers (and an agent on the REST API) through real servers on
     loopback; print turns/s, latency percentiles, errors, outbox delay and peak RSS."""
     from bot.bench.buyers import Buyers, load_buyers
     from bot.bench.customers import load_scripts
     from bot.bench.driver import drive
-    from bot.bench.push import probe_during
+    from bot.bench.push import platform_server
     from bot.bench.report import Delays, outbox_delays, render
 
     settings = settings_of(ctx)
@@ -69,15 +65,11 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
         token = run.prepare()
         buyers = load_buyers(mix_file)
         run.copy_orders(buyers, customers * messages)  # a conversation sends >= 1 message
-        with run.servers() as group:
-            load = drive((group.url,), token, scripts, customers, messages, buyers)
-            probe = None
-            if push_probe:
-                (tally, seconds), pushed, queued = asyncio.run(probe_during(load, run.url))
-                probe = Delays(queued, tuple(pushed))
-            else:
-                tally, seconds = asyncio.run(load)
+        with platform_server(Path(tmp)) as (platform, webhook), run.servers(webhook) as group:
+            tally, seconds = asyncio.run(drive((group.url,), token, scripts, customers,
+                                               messages, buyers))
             delays = outbox_delays(run.url, tally.replied)  # waits for the last replies
+            probe = Delays(len(tally.replied), tuple(platform.settled_delays(tally.replied)))
             rss = group.peak_rss_mb()
         click.echo(render(label=f"{label}, {run.url.split(':', 1)[0]}", tally=tally,
                           seconds=seconds, delays=delays, rss_mb=rss, probe=probe))
@@ -111,10 +103,10 @@ class _LocalRun:
         finally:
             database.dispose()
 
-    def servers(self) -> AbstractContextManager[ServerGroup]:
+    def servers(self, extra_env: dict[str, str]) -> AbstractContextManager[ServerGroup]:
         from bot.bench.servers import serve
 
         env = {"DATABASE_URL": self.url, "AFTERSALES_VAR_DIR": str(self.tmp),
                "AFTERSALES_NLU_MODEL": str(self.settings.nlu_model_path),
-               "AFTERSALES_SWEEP_INTERVAL_SECONDS": "5"}
+               "AFTERSALES_SWEEP_INTERVAL_SECONDS": "5", **extra_env}
         return serve(env, self.workers, self.tmp / "server.log")
