@@ -1,8 +1,8 @@
 """A worker loads a chat platform's SDK only when that platform is configured: the web app of
 a shop without Telegram or LINE settings answers its health checks, its web chat and its
-console sign-in without aiogram, line-bot-sdk, scikit-learn, scipy or matplotlib in memory
-(together ~270 MB per worker). Each case runs in a fresh interpreter: the test process itself
-has imported everything long ago.
+console sign-in without aiogram, line-bot-sdk, scikit-learn, scipy, matplotlib or Alembic in
+memory (together ~280 MB per worker). Each case runs in a fresh interpreter: the test process
+itself has imported everything long ago.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-HEAVY = ("aiogram", "linebot", "sklearn", "scipy", "matplotlib")
+HEAVY = ("aiogram", "linebot", "sklearn", "scipy", "matplotlib", "alembic")
 
 _SERVE = """
 import asyncio, json, sys
 from aiohttp.test_utils import TestClient, TestServer
+import bot.cli  # what `aftersales serve` starts from
 from bot.runtime import build_runtime
 from bot.web.app import create_app
 from handoff.config.settings import load_settings
