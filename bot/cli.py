@@ -24,7 +24,6 @@ from bot.commands.serve import serve as serve_command
 from bot.commands.shell import shell as shell_command
 from handoff.config.settings import Settings, load_settings
 from handoff.config.tables import load_queues, sync_queues
-from handoff.store.migrate import upgrade
 from handoff.store.order_import import OrderImportError, import_orders
 from nlu.cli import nlu as nlu_group
 
@@ -51,6 +50,9 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Create or migrate the schema to the newest revision and load the queue table."""
+    # WHY here: Alembic (~9 MB) would otherwise load in every `aftersales serve` worker.
+    from handoff.store.migrate import upgrade
+
     settings = settings_of(ctx)
     database = open_database(settings)
     upgrade(database)

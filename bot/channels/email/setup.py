@@ -1,9 +1,11 @@
-"""The e-mail channel's mount: registers `SmtpSender` with the outbox when alerts are on."""
+"""The e-mail channel's mount: registers `SmtpSender` with the outbox when alerts are on.
+
+Like every channel's gate, this module imports none of the channel's machinery (smtplib, the
+alert templates): a worker without ``AFTERSALES_SMTP_URL`` never loads them.
+"""
 
 from __future__ import annotations
 
-from bot.channels.email.mail import AlertWording
-from bot.channels.email.smtp import SmtpSender, parse_smtp_url
 from bot.channels.health import ChannelHealth
 from bot.channels.mount import ChannelMount
 from bot.runtime import Runtime
@@ -16,6 +18,10 @@ def email_mount(runtime: Runtime) -> ChannelMount | None:
     settings = runtime.settings
     if not settings.email_alerts or settings.smtp_url is None:
         return None
+    # WHY here: only a worker that sends alert mail loads smtplib and the templates.
+    from bot.channels.email.mail import AlertWording
+    from bot.channels.email.smtp import SmtpSender, parse_smtp_url
+
     server = parse_smtp_url(settings.smtp_url.get_secret_value())
     wording = AlertWording(settings.templates_dir, settings.timezone, settings.public_url)
     sender = settings.smtp_from or f"aftersales@{server.host}"

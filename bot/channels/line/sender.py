@@ -31,6 +31,7 @@ from handoff.store.outbox import DeliveryError
 log = logging.getLogger(__name__)
 
 REPLY_TOKEN_TTL = timedelta(seconds=50)  # LINE: use a reply token within about a minute
+PRUNE_ABOVE = 1024  # recipients remembered before the expired tokens are forgotten
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,15 @@ class ReplyTokens:
         self._ttl = ttl
         self._tokens: dict[str, _Token] = {}
 
+    def __len__(self) -> int:
+        return len(self._tokens)
+
     def remember(self, recipient: str, token: str, received_at: datetime) -> None:
         self._tokens[recipient] = _Token(token, received_at)
+        if len(self._tokens) > PRUNE_ABOVE:  # a token nobody took must not stay per customer
+            oldest = self._clock.now() - self._ttl
+            for stale in [r for r, t in self._tokens.items() if t.received_at < oldest]:
+                del self._tokens[stale]
 
     def take(self, recipient: str) -> str | None:
         """A token still valid for ``recipient``, used up by taking it."""

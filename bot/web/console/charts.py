@@ -6,12 +6,12 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from handoff.agents.reports import PriorityResponse, Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 Daily = Sequence[tuple[date, Report]]
 COLOURS = {"bar": "#1565c0", "line": "#c62828", "ok": "#2e7d32"}
@@ -28,6 +28,10 @@ class ChartData:
 
 
 def _png(draw: Callable[[Axes], None], title: str) -> bytes:
+    # WHY here: matplotlib (~25 MB) loads in a worker only once a supervisor opens the charts.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(5.2, 2.8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -9,7 +9,7 @@ import pytest
 from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
 from sqlalchemy import select
 
-from bot.channels.line.sender import LineSender, ReplyTokens
+from bot.channels.line.sender import PRUNE_ABOVE, LineSender, ReplyTokens
 from handoff.store.clock import ManualClock
 from handoff.store.db import Database
 from handoff.store.models import Customer, OutboxMessage, OutboxStatus
@@ -77,3 +77,13 @@ async def test_push_refused_by_line_parks_the_reply_and_marks_the_customer(
     assert row(sqlite_db).status is OutboxStatus.DEAD and api.pushes == []
     with sqlite_db.session() as session:
         assert session.scalars(select(Customer)).one().unreachable
+
+
+def test_reply_tokens_nobody_took_are_forgotten_once_expired(clock: ManualClock) -> None:
+    tokens = ReplyTokens(clock)
+    for n in range(PRUNE_ABOVE):  # customers whose last message got no reply (an agent's turn)
+        tokens.remember(f"U{n}", f"token-{n}", clock.now())
+    clock.advance(timedelta(minutes=2))
+    tokens.remember("U-new", "token-new", clock.now())
+    assert len(tokens) == 1
+    assert tokens.take("U-new") == "token-new"
