@@ -8,7 +8,8 @@ PostgreSQL is the scale path through the same ``DATABASE_URL``.
 
 On SQLite the one process is the only writer, so its writers also queue on a lock in Python:
 SQLite's own busy handler waits by sleeping (up to 100 ms a try), so under contention a turn would
-sleep long after the lock came free; a Python lock wakes the next writer at once. Sessions that
+sleep long after the lock came free; a Python lock wakes the next writer at once, and an urgent
+writer (the outbox's lease of a reply someone waits for) goes before the queued turns. Sessions that
 only read (`Database.read_session`) BEGIN deferred and take neither lock: in WAL mode a reader
 never waits for the writer.
 """
@@ -42,8 +43,7 @@ class Database:
         event.listen(self._factory, "after_commit", _CommitHooks(self._commit_hooks))
         self._flush_hooks: list[Callable[[Session], None]] = []
         event.listen(self._factory, "before_flush", _FlushHooks(self._flush_hooks))
-        # Re-entrant: a thread that already writes may open a read session inside its turn.
-        self._writers = threading.RLock() if self.dialect == "sqlite" else None
+        self._writers = _WriterQueue() if self.dialect == "sqlite" else None
         # Writes to the floor (and model deployments) mark their transaction: its commit wakes
         # this process's live pages and, on PostgreSQL, the other workers' (handoff.store.changes).
         self.changes = ChangeFeed(shared=self.dialect == "postgresql")
@@ -54,9 +54,13 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        with self._writers or nullcontext(), self._factory() as session, session.begin():
+    def session(self, *, urgent: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        ``urgent``: a short transaction someone is waiting on (the outbox's lease of a reply an
+        agent just sent); on SQLite it goes before the customer turns queued for the writer."""
+        queue = self._writers.turn(urgent) if self._writers else nullcontext()
+        with queue, self._factory() as session, session.begin():
             yield session
 
     @contextmanager
@@ -90,6 +94,46 @@ class Database:
 
 
 session_scope = Database.session
+
+
+class _WriterQueue:
+    """SQLite's writers in this process, one at a time, urgent ones first. Re-entrant: a thread
+    that writes may open another session inside its transaction (a read, a nested helper)."""
+
+    def __init__(self) -> None:
+        self._free = threading.Condition()
+        self._owner: int | None = None
+        self._depth = 0
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def turn(self, urgent: bool) -> Iterator[None]:
+        self._acquire(urgent)
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _acquire(self, urgent: bool) -> None:
+        me = threading.get_ident()
+        with self._free:
+            if self._owner == me:
+                self._depth += 1
+                return
+            self._urgent_waiting += urgent
+            try:
+                while self._owner is not None or (not urgent and self._urgent_waiting):
+                    self._free.wait()
+            finally:
+                self._urgent_waiting -= urgent
+            self._owner, self._depth = me, 1
+
+    def _release(self) -> None:
+        with self._free:
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._free.notify_all()
 READ_ONLY = "aftersales_read_only"
 
 

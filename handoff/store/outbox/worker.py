@@ -210,7 +210,7 @@ class OutboxWorker:
                 self._threads = None
 
     def _lease(self) -> tuple[int, list[Delivery]]:
-        with self._db.session() as session:
+        with self._db.session(urgent=True) as session:
             now = self._clock.now()
             pulled = mark_pulled(session, now, self._pulled)
             if not self._senders:
@@ -221,11 +221,11 @@ class OutboxWorker:
                         later: list[Delivery]) -> None:
         """The failed row's retry (or death) and its customer's later rows held back behind
         it, in one transaction."""
-        with self._db.session() as session:
+        with self._db.session(urgent=True) as session:
             mark_failed(session, delivery, error, self._clock.now())
             if later:
                 hold_back(session, [d.id for d in later], delivery.id)
 
     def _record_sent(self, sent: list[Sent]) -> None:
-        with self._db.session() as session:
+        with self._db.session(urgent=True) as session:
             mark_sent(session, sent)

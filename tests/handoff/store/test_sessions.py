@@ -4,6 +4,7 @@ write."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -50,3 +51,30 @@ def test_writers_of_one_process_take_turns_and_all_commit(db: Database) -> None:
         list(pool.map(write, range(40)))
     with db.read_session() as session:
         assert session.scalar(select(func.count()).where(Queue.name.like("w-%"))) == 40
+
+
+def test_the_outbox_lease_goes_before_turns_already_queued_for_the_writer(
+        sqlite_db: Database) -> None:
+    order: list[str] = []
+    holding, go = threading.Event(), threading.Event()
+
+    def turn_in_progress() -> None:
+        with sqlite_db.session():
+            holding.set()
+            assert go.wait(10)
+
+    def write(name: str, urgent: bool = False) -> None:
+        with sqlite_db.session(urgent=urgent):
+            order.append(name)
+
+    with ThreadPoolExecutor(4) as pool:
+        running = pool.submit(turn_in_progress)
+        assert holding.wait(10)
+        queued = [pool.submit(write, "turn 1"), pool.submit(write, "turn 2")]
+        time.sleep(0.2)  # both turns wait for the writer
+        queued.append(pool.submit(write, "outbox lease", True))
+        time.sleep(0.2)
+        go.set()
+        for future in [running, *queued]:
+            future.result()
+    assert order[0] == "outbox lease"
