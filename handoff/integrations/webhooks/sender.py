@@ -10,6 +10,7 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from handoff.integrations.webhooks.config import WebhooksConfig
@@ -24,10 +25,16 @@ def body_bytes(payload: dict[str, Any]) -> bytes:
                       separators=(",", ":")).encode()
 
 
+_THREADS = 2  # deliveries at once; the outbox sends one endpoint's events in order anyway
+
+
 class WebhookSender:
     def __init__(self, config: WebhooksConfig, clock: Clock) -> None:
         self._config = config
         self._clock = clock
+        # Threads of its own: in asyncio's default pool a delivery would queue behind every
+        # customer turn the channels run there (seconds under load, for a reply already sent).
+        self._threads = ThreadPoolExecutor(_THREADS, thread_name_prefix="webhook")
 
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
         endpoint = self._config.named(recipient)
@@ -39,7 +46,8 @@ class WebhookSender:
                    "X-Aftersales-Event": str(payload.get("type", ""))}
         request = urllib.request.Request(endpoint.url, data=body, headers=headers, method="POST")
         # urllib in a worker thread: the handoff side stays free of any web framework.
-        status = await asyncio.to_thread(self._post, request)
+        status = await asyncio.get_running_loop().run_in_executor(self._threads, self._post,
+                                                                  request)
         if not 200 <= status < 300:
             raise DeliveryError(f"{endpoint.url} answered HTTP {status}", permanent=status == 410)
 
