@@ -41,6 +41,7 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
           database_url: str | None, url: str | None, agent_token: str | None) -> None:
     """Drive web chat customers (and an agent on the REST API) through real servers on
     loopback; print turns/s, latency percentiles, errors, outbox delay and peak RSS."""
+    from bot.bench import cpu
     from bot.bench.buyers import Buyers, load_buyers
     from bot.bench.customers import load_scripts
     from bot.bench.driver import drive
@@ -66,13 +67,16 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
         buyers = load_buyers(mix_file)
         run.copy_orders(buyers, customers * messages)  # a conversation sends >= 1 message
         with platform_server(Path(tmp)) as (platform, webhook), run.servers(webhook) as group:
+            started = cpu.sample(group.pids())
             tally, seconds = asyncio.run(drive((group.url,), token, scripts, customers,
                                                messages, buyers))
+            used = cpu.summary(started, cpu.sample(group.pids()), seconds)
             delays = outbox_delays(run.url, tally.replied)  # waits for the last replies
             probe = Delays(len(tally.replied), tuple(platform.settled_delays(tally.replied)))
             rss = group.peak_rss_mb()
         click.echo(render(label=f"{label}, {run.url.split(':', 1)[0]}", tally=tally,
                           seconds=seconds, delays=delays, rss_mb=rss, probe=probe))
+        click.echo(f"cpu:            {used}")
         if tally.errors:  # the servers' own account of what failed
             log = (Path(tmp) / "server.log").read_text(errors="replace").splitlines()
             click.echo("\n".join(["server log (last lines):", *log[-150:]]), err=True)
