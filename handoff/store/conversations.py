@@ -17,20 +17,22 @@ from handoff.store.persons import lock_persons
 
 def open_conversation(session: Session, channel: str, external_id: str, now: datetime,
                       display_name: str = "") -> tuple[Customer, Conversation]:
-    """The customer row of this channel identity and its one conversation, created if new."""
-    # One statement for the usual turn (both rows exist); FOR UPDATE OF the conversation only:
-    # two workers never run two turns of one conversation at once, the second waits.
+    """The customer row of this channel identity and its one conversation, created if new.
+
+    FOR UPDATE of the conversation (PostgreSQL; SQLite's writers queue anyway): two workers
+    never run two turns of one conversation at once, the second waits. Then the person's lock:
+    the order every turn takes them in."""
+    # One statement for the usual turn, when both rows exist.
     known = session.execute(
         select(Customer, Conversation).join(Conversation, Conversation.customer_id == Customer.id)
         .where(Customer.channel == channel, Customer.external_id == external_id)
         .with_for_update(of=Conversation)).first()
-    if known is not None:
-        customer, conversation = known
-        if display_name and not customer.display_name:
-            customer.display_name = display_name
-        lock_persons(session, customer.person_id)
-        return customer, conversation
-    return _first_contact(session, channel, external_id, now, display_name)
+    customer, conversation = known if known is not None else _first_contact(
+        session, channel, external_id, now, display_name)
+    if display_name and not customer.display_name:
+        customer.display_name = display_name
+    lock_persons(session, customer.person_id)
+    return customer, conversation
 
 
 def _first_contact(session: Session, channel: str, external_id: str, now: datetime,
@@ -42,10 +44,6 @@ def _first_contact(session: Session, channel: str, external_id: str, now: dateti
                             display_name=display_name, created_at=now)
         session.add(customer)
         session.flush()
-    elif display_name and not customer.display_name:
-        customer.display_name = display_name
-    # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): two
-    # workers never run two turns of one conversation at once, the second waits for the first.
     conversation = session.scalar(select(Conversation)
                                   .where(Conversation.customer_id == customer.id)
                                   .with_for_update())
@@ -54,5 +52,4 @@ def _first_contact(session: Session, channel: str, external_id: str, now: dateti
                                     created_at=now, updated_at=now)
         session.add(conversation)
         session.flush()
-    lock_persons(session, customer.person_id)  # after the conversation: the order turns lock in
     return customer, conversation

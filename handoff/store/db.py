@@ -94,6 +94,7 @@ class Database:
 
 
 session_scope = Database.session
+READ_ONLY = "aftersales_read_only"  # a read session's execution option and session.info key
 
 
 class _WriterQueue:
@@ -134,7 +135,6 @@ class _WriterQueue:
             if self._depth == 0:
                 self._owner = None
                 self._free.notify_all()
-READ_ONLY = "aftersales_read_only"
 
 
 class _CommitHooks:
