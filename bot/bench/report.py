@@ -1,6 +1,7 @@
 """The figures: turns/s, latency percentiles, errors, outbox delay (read from the store after
 the run, while the servers still run: from the return of each agent reply's API call to its
-outbox row's ``sent_at``), peak RSS per worker."""
+outbox row's ``sent_at``), the push side of that delay (see `bot.bench.push`), peak RSS per
+worker."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def outbox_delays(database_url: str, replied: dict[int, float], wait: float = 10
 def _sent_at(database: Database, message_ids: set[int]) -> dict[int, datetime]:
     if not message_ids:
         return {}
-    with database.session() as session:
+    with database.read_session() as session:  # polled: never queue for the servers' writer
         rows = session.execute(select(OutboxMessage.message_id, OutboxMessage.sent_at)
                                .where(OutboxMessage.message_id.in_(message_ids),
                                       OutboxMessage.sent_at.is_not(None))).all()
@@ -63,7 +64,7 @@ def _sent_at(database: Database, message_ids: set[int]) -> dict[int, datetime]:
 
 
 def render(*, label: str, tally: Tally, seconds: float, delays: Delays,
-           rss_mb: list[float], probe: Delays | None = None) -> str:
+           rss_mb: list[float], pushed: Delays | None = None) -> str:
     """The printed report, one figure a line."""
     ms = [t * 1000 for t in tally.turns]
     agent_ms = [t * 1000 for t in tally.agent_calls]
@@ -81,9 +82,9 @@ def render(*, label: str, tally: Tally, seconds: float, delays: Delays,
         f"p99 {percentile([d * 1000 for d in delays.delays], 99):.1f} ms",
         "peak RSS:       " + ", ".join(f"{mb:.0f} MB" for mb in rss_mb) + " (per worker)",
     ]
-    if probe is not None:
-        lines.insert(-1, f"pushed:         {len(probe.delays)}/{probe.queued} agent replies "
+    if pushed is not None:
+        lines.insert(-1, f"pushed:         {len(pushed.delays)}/{pushed.queued} agent replies "
                          f"reached the webhook (the server's outbox); delay after the API call "
-                         f"p50 {percentile([d * 1000 for d in probe.delays], 50):.1f} ms  "
-                         f"p99 {percentile([d * 1000 for d in probe.delays], 99):.1f} ms")
+                         f"p50 {percentile([d * 1000 for d in pushed.delays], 50):.1f} ms  "
+                         f"p99 {percentile([d * 1000 for d in pushed.delays], 99):.1f} ms")
     return "\n".join(lines)

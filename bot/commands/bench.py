@@ -72,10 +72,10 @@ def turns(ctx: click.Context, customers: int, messages: int, workers: int,
                                                messages, buyers))
             used = cpu.summary(started, cpu.sample(group.pids()), seconds)
             delays = outbox_delays(run.url, tally.replied)  # waits for the last replies
-            probe = Delays(len(tally.replied), tuple(platform.settled_delays(tally.replied)))
+            pushed = Delays(len(tally.replied), tuple(platform.settled_delays(tally.replied)))
             rss = group.peak_rss_mb()
         click.echo(render(label=f"{label}, {run.url.split(':', 1)[0]}", tally=tally,
-                          seconds=seconds, delays=delays, rss_mb=rss, probe=probe))
+                          seconds=seconds, delays=delays, rss_mb=rss, pushed=pushed))
         click.echo(f"cpu:            {used}")
         if tally.errors:  # the servers' own account of what failed
             log = (Path(tmp) / "server.log").read_text(errors="replace").splitlines()
