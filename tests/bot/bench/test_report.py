@@ -7,21 +7,16 @@ from datetime import timedelta
 
 from bot.bench.report import outbox_delays
 from handoff.store.clock import ManualClock
+from handoff.store.conversations import open_conversation
 from handoff.store.db import Database
-from handoff.store.models import Author, Conversation, Customer
+from handoff.store.models import Author
 from handoff.store.outbox import OutboxWorker, PulledByCustomer, send_to_customer
 from handoff.store.reply import OutboundMessage
 
 
 def _agent_replies(db: Database, clock: ManualClock, *texts: str) -> list[int]:
     with db.session() as session:
-        customer = Customer(channel="webchat", external_id="bench-1", created_at=clock.now())
-        session.add(customer)
-        session.flush()
-        conversation = Conversation(customer_id=customer.id, channel="webchat",
-                                    created_at=clock.now(), updated_at=clock.now())
-        session.add(conversation)
-        session.flush()
+        _, conversation = open_conversation(session, "webchat", "bench-1", clock.now())
         return [send_to_customer(session, conversation, OutboundMessage(text),
                                  author=Author.AGENT, now=clock.now()).id for text in texts]
 

@@ -8,8 +8,9 @@ from bot.channels.intake import StoreUnavailable
 from bot.channels.ledger import DeliveryLedger
 from bot.channels.telegram.limits import SendLimiter
 from handoff.store.clock import ManualClock
+from handoff.store.conversations import open_conversation
 from handoff.store.db import Database
-from handoff.store.models import Conversation, Customer, Direction, Message
+from handoff.store.models import Direction, Message
 from handoff.store.models.enums import Author
 
 
@@ -25,13 +26,7 @@ async def test_update_is_new_until_marked_and_marking_twice_is_harmless(
 
 async def test_message_the_engine_stored_counts_as_seen(db: Database, clock: ManualClock) -> None:
     with db.session() as session:
-        customer = Customer(channel="line", external_id="U1", created_at=clock.now())
-        session.add(customer)
-        session.flush()
-        conversation = Conversation(customer_id=customer.id, channel="line",
-                                    created_at=clock.now(), updated_at=clock.now())
-        session.add(conversation)
-        session.flush()
+        _, conversation = open_conversation(session, "line", "U1", clock.now())
         session.add(Message(conversation_id=conversation.id, direction=Direction.INBOUND,
                             author=Author.CUSTOMER, channel="line", text="hi",
                             idempotency_key="line:01HEVENT", created_at=clock.now()))

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from handoff.store.clock import ManualClock
+from handoff.store.conversations import open_conversation
 from handoff.store.db import Database
 from handoff.store.models import (
     AuditTrailViolation,
@@ -14,8 +15,6 @@ from handoff.store.models import (
     Case,
     CaseEvent,
     CasePriority,
-    Conversation,
-    Customer,
     Direction,
     Message,
 )
@@ -23,13 +22,7 @@ from handoff.store.models import (
 
 def _conversation(db: Database, clock: ManualClock) -> int:
     with db.session() as session:
-        customer = Customer(channel="telegram", external_id="42", created_at=clock.now())
-        session.add(customer)
-        session.flush()
-        conversation = Conversation(customer_id=customer.id, channel="telegram",
-                                    created_at=clock.now(), updated_at=clock.now())
-        session.add(conversation)
-        session.flush()
+        _, conversation = open_conversation(session, "telegram", "42", clock.now())
         return conversation.id
 
 
